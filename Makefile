@@ -1,0 +1,23 @@
+# painting_dreams: `make run` installs everything and runs the main job; `make test` runs the tests.
+VENV ?= .venv
+export KEDRO_DISABLE_TELEMETRY := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+KEDRO := $(VENV)/bin/kedro
+PYTHON := $(VENV)/bin/python
+
+.PHONY: install run test benchmarks viz clean-data
+
+$(VENV)/.installed: pyproject.toml requirements.txt scripts/install.sh
+	VENV=$(VENV) scripts/install.sh
+
+install: $(VENV)/.installed
+
+run: install  ## the main job on the bundled defaults (quick configuration)
+	$(KEDRO) run --env quick
+	@echo "Pictures: data/08_reporting/"
+
+test: install  ## the whole test suite
+	$(PYTHON) -m pytest
+
+benchmarks: install  ## print the speed figures quoted in the README
+	$(PYTHON) benchmarks/env_speed.py

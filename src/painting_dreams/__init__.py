@@ -1,0 +1,4 @@
+"""painting_dreams
+"""
+
+__version__ = "0.1"

@@ -1,0 +1,5 @@
+"""Custom Kedro datasets of the project."""
+
+from painting_dreams.datasets.numpy_dataset import NumpyDataset
+
+__all__ = ["NumpyDataset"]

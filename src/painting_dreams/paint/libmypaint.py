@@ -1,0 +1,229 @@
+"""A small ``ctypes`` binding to libmypaint 1.5, MyPaint's brush engine.
+
+Only what the painting environment needs: load a ``.myb`` brush, set its base values, make a
+fixed-size tiled surface, clear it, paint ``stroke_to`` events inside an atomic section and read
+the pixels back as fix15 premultiplied RGBA (``1 << 15`` is 1.0).
+
+No GTK, no GObject, no build step: the Debian package ``libmypaint-1.5-1`` is enough.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+
+FIX15_ONE = 1 << 15
+TILE_SIZE = 64  # MYPAINT_TILE_SIZE in mypaint-config.h
+
+LIBRARY_NAMES = ("libmypaint-1.5.so.1", "libmypaint-1.5.so", "libmypaint.so")
+BRUSH_DIRS = (
+    "/usr/share/mypaint-data/1.0/brushes",
+    "/usr/local/share/mypaint-data/1.0/brushes",
+    "/usr/share/mypaint-data/2.0/brushes",
+)
+INSTALL_HINT = "sudo apt-get install -y libmypaint-1.5-1 mypaint-brushes"
+
+
+class MyPaintNotFoundError(RuntimeError):
+    """libmypaint or a MyPaint brush is not installed on this machine."""
+
+
+class _TileRequest(ctypes.Structure):
+    _fields_ = [
+        ("tx", ctypes.c_int),
+        ("ty", ctypes.c_int),
+        ("readonly", ctypes.c_int),
+        ("buffer", ctypes.POINTER(ctypes.c_uint16)),
+        ("context", ctypes.c_void_p),
+        ("thread_id", ctypes.c_int),
+        ("mipmap_level", ctypes.c_int),
+    ]
+
+
+class _Rectangle(ctypes.Structure):
+    _fields_ = [(name, ctypes.c_int) for name in ("x", "y", "width", "height")]
+
+
+_lib: ctypes.CDLL | None = None
+
+
+def load_library() -> ctypes.CDLL:
+    """Load libmypaint once per process and declare the signatures we call."""
+    global _lib
+    if _lib is not None:
+        return _lib
+    candidates = [os.environ.get("PAINTING_DREAMS_LIBMYPAINT"), *LIBRARY_NAMES, ctypes.util.find_library("mypaint-1.5")]
+    errors = []
+    for name in filter(None, candidates):
+        try:
+            lib = ctypes.CDLL(name)
+            break
+        except OSError as exc:
+            errors.append(f"{name}: {exc}")
+    else:
+        raise MyPaintNotFoundError(
+            "Could not load libmypaint 1.5 (MyPaint's brush engine). Install it with:\n"
+            f"    {INSTALL_HINT}\n"
+            "or point PAINTING_DREAMS_LIBMYPAINT at the .so file. Tried: " + "; ".join(errors)
+        )
+    vp, f, i = ctypes.c_void_p, ctypes.c_float, ctypes.c_int
+    signatures = {
+        "mypaint_brush_new": ([], vp),
+        "mypaint_brush_unref": ([vp], None),
+        "mypaint_brush_from_string": ([vp, ctypes.c_char_p], i),
+        "mypaint_brush_reset": ([vp], None),
+        "mypaint_brush_new_stroke": ([vp], None),
+        "mypaint_brush_set_base_value": ([vp, i, f], None),
+        "mypaint_brush_get_base_value": ([vp, i], f),
+        "mypaint_brush_setting_from_cname": ([ctypes.c_char_p], i),
+        "mypaint_brush_stroke_to": ([vp, vp, f, f, f, f, f, ctypes.c_double], i),
+        "mypaint_fixed_tiled_surface_new": ([i, i], vp),
+        "mypaint_surface_unref": ([vp], None),
+        "mypaint_surface_begin_atomic": ([vp], None),
+        "mypaint_surface_end_atomic": ([vp, ctypes.POINTER(_Rectangle)], None),
+        "mypaint_tile_request_init": ([ctypes.POINTER(_TileRequest), i, i, i, i], None),
+        "mypaint_tiled_surface_tile_request_start": ([vp, ctypes.POINTER(_TileRequest)], None),
+        "mypaint_tiled_surface_tile_request_end": ([vp, ctypes.POINTER(_TileRequest)], None),
+    }
+    for name, (argtypes, restype) in signatures.items():
+        fn = getattr(lib, name)
+        fn.argtypes, fn.restype = argtypes, restype
+    _lib = lib
+    return lib
+
+
+def find_brush(name: str = "classic/dry_brush") -> Path:
+    """Return the path of an installed MyPaint brush such as ``classic/dry_brush``."""
+    path = Path(name)
+    if path.suffix == ".myb" and path.is_file():
+        return path
+    dirs = [os.environ.get("PAINTING_DREAMS_BRUSH_DIR"), *BRUSH_DIRS]
+    for directory in filter(None, dirs):
+        candidate = Path(directory) / f"{name}.myb"
+        if candidate.is_file():
+            return candidate
+    raise MyPaintNotFoundError(
+        f"MyPaint brush {name!r} not found in {', '.join(d for d in dirs if d)}. Install the brushes with:\n"
+        f"    {INSTALL_HINT}\n"
+        "or set PAINTING_DREAMS_BRUSH_DIR to a folder holding <name>.myb files."
+    )
+
+
+class Brush:
+    """A libmypaint brush loaded from a ``.myb`` file; a fresh one restarts the brush's jitter RNG."""
+
+    def __init__(self, brush_json: bytes):
+        self._lib = load_library()
+        self._json = brush_json
+        self.handle = self._lib.mypaint_brush_new()
+        if not self._lib.mypaint_brush_from_string(self.handle, brush_json):
+            self._lib.mypaint_brush_unref(self.handle)
+            self.handle = None
+            raise ValueError("libmypaint could not parse the brush file (is it a MyPaint .myb JSON file?)")
+        self._setting_ids: dict[str, int] = {}
+
+    @classmethod
+    def from_name(cls, name: str = "classic/dry_brush") -> Brush:
+        """Load an installed brush by name (``classic/dry_brush``) or from a ``.myb`` path."""
+        return cls(find_brush(name).read_bytes())
+
+    def fresh(self) -> Brush:
+        """A new brush with the same settings and a restarted jitter RNG (for reproducible strokes)."""
+        return Brush(self._json)
+
+    def setting_id(self, cname: str) -> int:
+        if cname not in self._setting_ids:
+            sid = self._lib.mypaint_brush_setting_from_cname(cname.encode())
+            if sid < 0:
+                raise ValueError(f"unknown MyPaint brush setting {cname!r}")
+            self._setting_ids[cname] = sid
+        return self._setting_ids[cname]
+
+    def set_base_value(self, cname: str, value: float) -> None:
+        self._lib.mypaint_brush_set_base_value(self.handle, self.setting_id(cname), float(value))
+
+    def get_base_value(self, cname: str) -> float:
+        return self._lib.mypaint_brush_get_base_value(self.handle, self.setting_id(cname))
+
+    def close(self) -> None:
+        if self.handle:
+            self._lib.mypaint_brush_unref(self.handle)
+            self.handle = None
+
+    def __del__(self):
+        self.close()
+
+
+class Surface:
+    """A fixed-size libmypaint tiled surface whose pixels are visible as a NumPy view.
+
+    libmypaint allocates a fixed surface as 0xFFFF in every channel, which is not a valid
+    fix15 colour: ``clear`` must be called before painting.
+    """
+
+    def __init__(self, width: int, height: int):
+        if width < 1 or height < 1:
+            raise ValueError(f"surface size must be positive, got {width}x{height}")
+        self._lib = load_library()
+        self.width, self.height = int(width), int(height)
+        self.handle = self._lib.mypaint_fixed_tiled_surface_new(self.width, self.height)
+        if not self.handle:
+            raise MemoryError(f"libmypaint could not allocate a {width}x{height} surface")
+        self._rect = _Rectangle()
+        # The fixed surface owns one buffer per tile for its whole life: map each once.
+        self._tiles = []
+        for ty in range(-(-self.height // TILE_SIZE)):
+            for tx in range(-(-self.width // TILE_SIZE)):
+                request = _TileRequest()
+                self._lib.mypaint_tile_request_init(ctypes.byref(request), 0, tx, ty, 0)
+                self._lib.mypaint_tiled_surface_tile_request_start(self.handle, ctypes.byref(request))
+                view = np.ctypeslib.as_array(request.buffer, shape=(TILE_SIZE, TILE_SIZE, 4))
+                self._lib.mypaint_tiled_surface_tile_request_end(self.handle, ctypes.byref(request))
+                self._tiles.append((ty * TILE_SIZE, tx * TILE_SIZE, view))
+        self._single = self._tiles[0][2] if len(self._tiles) == 1 else None
+
+    def clear(self, transparent: bool = False) -> None:
+        """Fill with opaque white (fix15 1.0 in all channels) or with fully transparent pixels."""
+        value = 0 if transparent else FIX15_ONE
+        for _, _, view in self._tiles:
+            view.fill(value)
+
+    def stroke(self, brush: Brush, events: Iterable[tuple[float, float, float]], dtime: float) -> None:
+        """Paint ``(x, y, pressure)`` events with ``brush`` inside one atomic section."""
+        lib, b, s = self._lib, brush.handle, self.handle
+        stroke_to = lib.mypaint_brush_stroke_to
+        lib.mypaint_surface_begin_atomic(s)
+        for x, y, pressure in events:
+            stroke_to(b, s, x, y, pressure, 0.0, 0.0, dtime)
+        lib.mypaint_surface_end_atomic(s, ctypes.byref(self._rect))
+
+    def pixels(self) -> np.ndarray:
+        """A copy of the surface as ``(height, width, 4)`` fix15 premultiplied RGBA (uint16)."""
+        if self._single is not None:
+            return self._single[: self.height, : self.width].copy()
+        out = np.empty((self.height, self.width, 4), np.uint16)
+        for y0, x0, view in self._tiles:
+            h, w = min(TILE_SIZE, self.height - y0), min(TILE_SIZE, self.width - x0)
+            if h > 0 and w > 0:
+                out[y0 : y0 + h, x0 : x0 + w] = view[:h, :w]
+        return out
+
+    def close(self) -> None:
+        if self.handle:
+            self._tiles, self._single = [], None
+            self._lib.mypaint_surface_unref(self.handle)
+            self.handle = None
+
+    def __del__(self):
+        self.close()
+
+
+def fix15_to_uint8(pixels: np.ndarray) -> np.ndarray:
+    """Convert fix15 values (``1 << 15`` = 1.0) to uint8 with rounding, clipping above 1.0."""
+    scaled = (np.minimum(pixels, FIX15_ONE).astype(np.uint32) * 255 + FIX15_ONE // 2) >> 15
+    return scaled.astype(np.uint8)

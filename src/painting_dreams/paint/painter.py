@@ -1,0 +1,78 @@
+"""The real painter: MyPaint's brush engine painting decoded strokes on a canvas."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from painting_dreams.paint.actions import Stroke, rgb_to_mypaint_hsv
+from painting_dreams.paint.libmypaint import FIX15_ONE, Brush, Surface, fix15_to_uint8
+from painting_dreams.paint.strokes import stroke_events
+
+MOVE_DTIME = 10.0  # a pause this long makes libmypaint place the brush instead of dragging it
+
+
+class MyPaintPainter:
+    """Paints :class:`Stroke` objects with a MyPaint brush on a ``width`` x ``height`` surface.
+
+    The brush's dab jitter comes from libmypaint's own RNG, which a fresh brush restarts:
+    :meth:`restart` therefore makes the pixels a pure function of the strokes that follow.
+    """
+
+    def __init__(self, width: int = 64, height: int = 64, brush: str = "classic/dry_brush",
+                 samples: int = 100, dtime: float = 0.1, transparent: bool = False):
+        self.width, self.height = int(width), int(height)
+        self.samples, self.dtime, self.transparent = int(samples), float(dtime), bool(transparent)
+        self._template = Brush.from_name(brush)
+        self.surface = Surface(self.width, self.height)
+        self.brush: Brush | None = None
+        self._colour: tuple[int, int, int] | None = None
+        self.restart()
+
+    def restart(self) -> None:
+        """Clear the canvas and take a fresh brush (restarting its jitter RNG)."""
+        if self.brush is not None:
+            self.brush.close()
+        self.brush = self._template.fresh()
+        self._colour = None
+        self.surface.clear(transparent=self.transparent)
+
+    def clear(self) -> None:
+        """Clear the canvas only (white, or transparent for alpha rendering)."""
+        self.surface.clear(transparent=self.transparent)
+
+    def paint(self, stroke: Stroke, start: np.ndarray) -> None:
+        """Paint ``stroke`` from ``start`` (pixels); jump strokes paint nothing."""
+        if stroke.jump:
+            return
+        if stroke.rgb != self._colour:
+            h, s, v = rgb_to_mypaint_hsv(stroke.rgb)
+            for name, value in (("color_h", h), ("color_s", s), ("color_v", v)):
+                self.brush.set_base_value(name, value)
+            self._colour = stroke.rgb
+        self.brush.set_base_value("radius_logarithmic", stroke.size)
+        lib = self.surface._lib
+        lib.mypaint_brush_reset(self.brush.handle)
+        lib.mypaint_brush_new_stroke(self.brush.handle)
+        x0, y0 = float(start[0]), float(start[1])
+        events = stroke_events(start, stroke.end, stroke.control, stroke.pressure, self.samples)
+        self.surface.stroke(self.brush, [(x0, y0, 0.0)], MOVE_DTIME)
+        self.surface.stroke(self.brush, events, self.dtime)
+
+    def rgba(self) -> np.ndarray:
+        """The canvas as fix15 premultiplied RGBA ``(H, W, 4)`` uint16."""
+        return self.surface.pixels()
+
+    def rgb_on_white(self) -> np.ndarray:
+        """The canvas composited over white, uint8 ``(H, W, 3)``."""
+        return composite_fix15_over_white(self.rgba())
+
+    def close(self) -> None:
+        if self.brush is not None:
+            self.brush.close()
+        self.surface.close()
+
+
+def composite_fix15_over_white(rgba: np.ndarray) -> np.ndarray:
+    """Premultiplied fix15 RGBA over opaque white, as uint8 RGB."""
+    rgb = rgba[..., :3].astype(np.uint32) + (FIX15_ONE - np.minimum(rgba[..., 3:], FIX15_ONE))
+    return fix15_to_uint8(rgb)
