@@ -76,11 +76,12 @@ class ActionLayout:
                 f"action has shape {array.shape}, expected ({self.size},) for the {self.name!r} layout "
                 f"with fields {', '.join(self.fields)}"
             )
-        for field, value in zip(self.fields, array):
-            if not np.isfinite(value):
-                raise ValueError(f"action field {field!r} is {value}: every field must be a finite number in [0, 1]")
-            if not 0.0 <= value <= 1.0:
-                raise ValueError(f"action field {field!r} is {value:g}, outside [0, 1]: clip or rescale the action")
+        if not ((array >= 0.0) & (array <= 1.0)).all():  # also false for NaN
+            for field, value in zip(self.fields, array):
+                if not np.isfinite(value):
+                    raise ValueError(f"action field {field!r} is {value}: every field must be a finite number in [0, 1]")
+                if not 0.0 <= value <= 1.0:
+                    raise ValueError(f"action field {field!r} is {value:g}, outside [0, 1]: clip or rescale the action")
         return array
 
     @property

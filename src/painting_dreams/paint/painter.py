@@ -74,5 +74,5 @@ class MyPaintPainter:
 
 def composite_fix15_over_white(rgba: np.ndarray) -> np.ndarray:
     """Premultiplied fix15 RGBA over opaque white, as uint8 RGB."""
-    rgb = rgba[..., :3].astype(np.uint32) + (FIX15_ONE - np.minimum(rgba[..., 3:], FIX15_ONE))
-    return fix15_to_uint8(rgb)
+    alpha = np.minimum(rgba[..., 3:], FIX15_ONE)
+    return fix15_to_uint8((FIX15_ONE - alpha) + rgba[..., :3])  # premultiplied: rgb <= alpha, no overflow
