@@ -1,0 +1,67 @@
+"""A user's own image becomes a 64x64 RGB target, or a clear error."""
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from painting_dreams.export import UserImageError, load_user_image
+
+
+def test_colour_photo_is_centre_cropped_and_resized(tmp_path):
+    image = np.zeros((100, 300, 3), np.uint8)
+    image[:, :100] = (255, 0, 0)  # left third red, middle green, right blue
+    image[:, 100:200] = (0, 255, 0)
+    image[:, 200:] = (0, 0, 255)
+    Image.fromarray(image).save(tmp_path / "wide.png")
+    target = load_user_image(tmp_path / "wide.png")
+    assert target.shape == (64, 64, 3) and target.dtype == np.float32
+    np.testing.assert_allclose(target[32, 32], [0, 1, 0], atol=0.02)  # the middle square is green
+
+
+@pytest.mark.parametrize("mode", ["L", "P", "RGBA", "I;16"])
+def test_other_modes_are_converted(tmp_path, mode):
+    gray = np.tile(np.linspace(0, 255, 64, dtype=np.uint8), (64, 1))
+    if mode == "I;16":
+        image = Image.fromarray(gray.astype(np.uint16) * 257)  # 16-bit grayscale
+    elif mode == "RGBA":
+        rgba = np.dstack([gray, gray, gray, np.full_like(gray, 255)])
+        rgba[:, :8, 3] = 0  # transparent strip goes on white
+        image = Image.fromarray(rgba, "RGBA")
+    else:
+        image = Image.fromarray(gray, "L").convert(mode)
+    image.save(tmp_path / "img.png")
+    target = load_user_image(tmp_path / "img.png")
+    assert target.shape == (64, 64, 3)
+    np.testing.assert_allclose(target[:, :, 0], target[:, :, 2], atol=0.01)  # still gray
+    assert target[10, 60, 0] > 0.8
+    if mode == "RGBA":
+        assert target[10, 1].min() > 0.98
+    else:
+        assert target[10, 1, 0] < 0.1
+
+
+def test_bad_inputs_have_clear_errors(tmp_path):
+    with pytest.raises(UserImageError, match="does not exist"):
+        load_user_image(tmp_path / "missing.jpg")
+    with pytest.raises(UserImageError, match="is a folder"):
+        load_user_image(tmp_path)
+    (tmp_path / "notes.jpg").write_text("not a picture")
+    with pytest.raises(UserImageError, match="not an image PIL can read"):
+        load_user_image(tmp_path / "notes.jpg")
+    Image.new("RGB", (10, 40)).save(tmp_path / "tiny.png")
+    with pytest.raises(UserImageError, match=r"only 10x40: it needs at least 16 px"):
+        load_user_image(tmp_path / "tiny.png")
+    Image.new("RGB", (200, 200), (9, 9, 9)).save(tmp_path / "cut.jpg")
+    data = (tmp_path / "cut.jpg").read_bytes()
+    (tmp_path / "cut.jpg").write_bytes(data[: len(data) // 3])
+    with pytest.raises(UserImageError, match="could not be decoded"):
+        load_user_image(tmp_path / "cut.jpg")
+
+
+def test_huge_images_are_refused_before_decoding(tmp_path, monkeypatch):
+    from painting_dreams.export import user_image
+
+    Image.new("RGB", (400, 300)).save(tmp_path / "big.png")
+    monkeypatch.setattr(user_image, "MAX_PIXELS", 100_000)
+    with pytest.raises(UserImageError, match=r"400x300 .* downscale it first"):
+        load_user_image(tmp_path / "big.png")
