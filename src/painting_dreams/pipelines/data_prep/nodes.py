@@ -1,0 +1,40 @@
+"""Nodes of the ``data_prep`` pipeline: thin calls into ``painting_dreams.targets``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from painting_dreams.targets import cap_split, digit_targets, face_targets, images_from_npz, tile_images
+
+
+def unpack_npz_images(arrays: Mapping[str, np.ndarray]) -> np.ndarray:
+    """Take the uint8 images out of an official KMNIST ``.npz`` file (key ``arr_0``)."""
+    return images_from_npz(arrays, key="arr_0")
+
+
+def make_digit_targets(train_images: np.ndarray, test_images: np.ndarray,
+                       parameters: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Black-on-white RGB targets {'train', 'test'} in [0, 1] from grey white-on-black digits."""
+    return {split: digit_targets(cap_split(images, parameters[f"max_{split}"], name=f"max_{split}"),
+                                 image_size=parameters["image_size"])
+            for split, images in (("train", train_images), ("test", test_images))}
+
+
+def make_face_targets(images: Mapping[int, Callable[[], np.ndarray]],
+                      parameters: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Centre-cropped RGB face targets {'train', 'test'} in [0, 1], split by CelebA's official partition."""
+    return face_targets(images, image_size=parameters["image_size"], crop_size=parameters["crop_size"],
+                        crop_centre=parameters["crop_centre"], max_train=parameters["max_train"],
+                        max_test=parameters["max_test"])
+
+
+def plot_target_grid(targets: dict[str, np.ndarray], parameters: dict[str, Any]) -> Image.Image:
+    """A grid of the first targets: some rows of train images, then as many rows of test images."""
+    count = parameters["columns"] * parameters["rows_per_split"]
+    samples = np.concatenate([targets["train"][:count], targets["test"][:count]])
+    return Image.fromarray(tile_images(samples, columns=parameters["columns"], padding=parameters["padding"],
+                                       scale=parameters["scale"]))

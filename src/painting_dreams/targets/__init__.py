@@ -1,0 +1,24 @@
+"""Target images the agent learns to paint: MNIST, KMNIST and CelebA read from their official files.
+
+Plain NumPy and Pillow, no Kedro: usable from a notebook as well as from the ``data_prep`` pipeline.
+"""
+
+from painting_dreams.targets.celeba import celeba_file_number, celeba_partition, decode_jpeg, face_targets
+from painting_dreams.targets.digits import digit_targets, images_from_npz
+from painting_dreams.targets.grid import tile_images
+from painting_dreams.targets.idx import IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, parse_idx
+from painting_dreams.targets.splits import cap_split
+
+__all__ = [
+    "IDX_IMAGES_MAGIC",
+    "IDX_LABELS_MAGIC",
+    "cap_split",
+    "celeba_file_number",
+    "celeba_partition",
+    "decode_jpeg",
+    "digit_targets",
+    "face_targets",
+    "images_from_npz",
+    "parse_idx",
+    "tile_images",
+]
