@@ -1,7 +1,8 @@
 """Custom Kedro datasets of the project."""
 
 from painting_dreams.datasets.celeba_dataset import CelebADataset
+from painting_dreams.datasets.episodes_dataset import EpisodesDataset
 from painting_dreams.datasets.idx_dataset import IdxDataset
 from painting_dreams.datasets.numpy_dataset import NumpyDataset
 
-__all__ = ["CelebADataset", "IdxDataset", "NumpyDataset"]
+__all__ = ["CelebADataset", "EpisodesDataset", "IdxDataset", "NumpyDataset"]

@@ -1,0 +1,26 @@
+"""Nodes of the ``episodes`` pipeline: thin calls into :mod:`painting_dreams.episodes`."""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+
+from painting_dreams.episodes import EpisodeSpec, Episodes, EpisodeStream
+from painting_dreams.episodes.figures import plot_episode_strips
+
+
+def generate_episodes(variant: dict, kind: dict, settings: dict) -> EpisodeStream:
+    """Random-action episodes of one variant and kind, rolled out as the catalog writes them."""
+    spec = EpisodeSpec(variant=variant["variant"], stroke_mode=kind["stroke_mode"], steps=kind["steps"],
+                       width=settings["canvas_size"], height=settings["canvas_size"])
+    return EpisodeStream(spec, episodes=kind["episodes"], seed=variant["seed"], chunk_size=settings["chunk_size"],
+                         workers=settings["workers"], progress=settings["progress"])
+
+
+def plot_episodes(episodes: Episodes, settings: dict) -> Figure:
+    """Episode strips of the first few stored episodes."""
+    count = min(settings["figure_episodes"], len(episodes))
+    arrays = episodes.arrays(["canvases", "painted"], episodes=slice(0, count))
+    m = episodes.manifest
+    title = (f"{m['variant']} {'stroke' if m['stroke_mode'] else 'canvas'} episodes "
+             f"({m['episodes']} x {m['steps']} steps, seed {m['seed']})")
+    return plot_episode_strips(arrays["canvases"], arrays["painted"], title=title)

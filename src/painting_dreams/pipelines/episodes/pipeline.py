@@ -1,0 +1,45 @@
+"""``episodes``: canvas and stroke episodes, and their strips, for each action variant.
+
+One namespace per variant (``mnist``, ``color``) holding ``canvas_episodes``,
+``stroke_episodes`` and their ``*_figure`` strips.
+"""
+
+from kedro.pipeline import Node, Pipeline, pipeline
+
+from painting_dreams.pipelines.episodes.nodes import generate_episodes, plot_episodes
+
+VARIANTS = ("mnist", "color")
+KINDS = ("canvas", "stroke")
+
+
+def create_pipeline(**kwargs) -> Pipeline:
+    return sum((_variant_pipeline(variant) for variant in VARIANTS), Pipeline([]))
+
+
+def _variant_pipeline(variant: str) -> Pipeline:
+    nodes = []
+    for kind in KINDS:
+        nodes += [
+            Node(
+                func=generate_episodes,
+                inputs=["params:variant", f"params:{kind}", "params:settings"],
+                outputs=f"{kind}_episodes",
+                name=f"generate_{kind}_episodes",
+            ),
+            Node(
+                func=plot_episodes,
+                inputs=[f"{kind}_episodes", "params:settings"],
+                outputs=f"{kind}_episodes_figure",
+                name=f"plot_{kind}_episodes",
+            ),
+        ]
+    return pipeline(
+        Pipeline(nodes),
+        namespace=variant,
+        parameters={
+            "params:variant": f"params:episodes.{variant}",
+            "params:canvas": "params:episodes.canvas",
+            "params:stroke": "params:episodes.stroke",
+            "params:settings": "params:episodes",
+        },
+    )

@@ -1,0 +1,78 @@
+"""The ``episodes`` pipeline on quick-size parameters, with SequentialRunner on a tmp_path catalog."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from kedro.io import DataCatalog, MemoryDataset
+from kedro.runner import SequentialRunner
+from matplotlib.figure import Figure
+
+from painting_dreams.datasets.episodes_dataset import EpisodesDataset
+from painting_dreams.episodes import Episodes
+from painting_dreams.episodes.figures import episode_mosaic, plot_episode_strips
+from painting_dreams.pipelines.episodes import create_pipeline
+from painting_dreams.pipelines.episodes.nodes import generate_episodes
+
+
+@pytest.fixture(scope="module")
+def quick_parameters(project_root: Path) -> dict:
+    parameters = yaml.safe_load((project_root / "conf" / "quick" / "parameters_episodes.yml").read_text())["episodes"]
+    return {**parameters, "workers": 2, "progress": False}
+
+
+def parameter_datasets(name: str, value) -> dict:
+    """``params:a``, ``params:a.b``, ... as Kedro's context would add them."""
+    datasets = {f"params:{name}": MemoryDataset(value)}
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            datasets.update(parameter_datasets(f"{name}.{key}", inner))
+    return datasets
+
+
+def test_pipeline_has_the_four_combinations():
+    pipeline = create_pipeline()
+    assert pipeline.outputs() == {f"{v}.{k}_episodes_figure" for v in ("mnist", "color") for k in ("canvas", "stroke")}
+    assert {n.name for n in pipeline.nodes} >= {"mnist.generate_stroke_episodes", "color.plot_canvas_episodes"}
+
+
+def test_episodes_pipeline_runs_on_quick_parameters(tmp_path, quick_parameters):
+    pipeline = create_pipeline()
+    datasets = parameter_datasets("episodes", quick_parameters)
+    for variant in ("mnist", "color"):
+        for kind in ("canvas", "stroke"):
+            datasets[f"{variant}.{kind}_episodes"] = EpisodesDataset(filepath=str(tmp_path / variant / kind))
+            datasets[f"{variant}.{kind}_episodes_figure"] = MemoryDataset()
+    catalog = DataCatalog(datasets=datasets)
+
+    SequentialRunner().run(pipeline, catalog)
+
+    for variant in ("mnist", "color"):
+        for kind, steps in (("canvas", 10), ("stroke", 20)):
+            episodes = catalog[f"{variant}.{kind}_episodes"].load()
+            assert isinstance(episodes, Episodes)
+            manifest = episodes.manifest
+            assert (manifest["variant"], manifest["stroke_mode"], manifest["steps"]) == (variant, kind == "stroke", steps)
+            assert manifest["episodes"] == len(episodes) == quick_parameters[kind]["episodes"]
+            assert manifest["seed"] == quick_parameters[variant]["seed"]
+            assert len(manifest["chunks"]) == -(-len(episodes) // quick_parameters["chunk_size"])
+            assert ("strokes" in episodes.keys) == (kind == "stroke")
+            assert isinstance(catalog[f"{variant}.{kind}_episodes_figure"].load(), Figure)
+
+
+def test_generate_episodes_node_builds_a_lazy_stream(quick_parameters):
+    stream = generate_episodes(quick_parameters["color"], quick_parameters["stroke"], quick_parameters)
+    assert stream.manifest["variant"] == "color" and stream.manifest["stroke_mode"] is True
+    assert stream.manifest["width"] == stream.manifest["height"] == quick_parameters["canvas_size"]
+
+
+def test_episode_strip_figure(tmp_path):
+    canvases = np.full((2, 3, 8, 8, 3), 255, np.uint8)
+    canvases[1, 2] = 0
+    mosaic = episode_mosaic(canvases)
+    assert mosaic.shape == (2 * 10 + 2, 3 * 10 + 2, 3)
+    assert (mosaic[12:20, 22:30] == 0).all()
+    figure = plot_episode_strips(canvases, np.array([[False, True, True], [False, False, True]]), title="t")
+    figure.savefig(tmp_path / "strip.png")
+    assert (tmp_path / "strip.png").stat().st_size > 0
