@@ -1,0 +1,233 @@
+"""Training the world models on stroke episodes held in NumPy arrays.
+
+Each ``train_*`` function takes episode arrays (see :mod:`painting_dreams.world_model.stroke_data`)
+and a params dict, shows a tqdm bar (rate and ETA), writes TensorBoard scalars under ``log_dir``
+when one is given, and returns ``(model, history)``. ``history`` maps each loss name (and
+``val_<name>`` when ``validation_fraction`` > 0) to its per-epoch means, plus ``seconds``.
+
+Params left out take the values of :data:`VAE_PARAMS`, :data:`MDN_RNN_PARAMS` and
+:data:`STROKE_MODEL_PARAMS`; the pipelines pass theirs from ``conf/``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import keras
+import numpy as np
+import tensorflow as tf
+from tqdm.auto import tqdm
+
+from painting_dreams.world_model.mdn_rnn import MDNRNN, mdn_rnn_loss
+from painting_dreams.world_model.stroke_data import stroke_examples
+from painting_dreams.world_model.stroke_model import StrokeModel, stroke_model_loss
+from painting_dreams.world_model.vae import ConvVAE, vae_loss
+
+COMMON_PARAMS = {
+    "epochs": 10,  # passes over the training strokes
+    "validation_fraction": 0.0,  # share of episodes held out for a per-epoch validation loss
+    "log_every_steps": 100,  # TensorBoard "batch/loss" every this many steps
+    "seed": 0,  # weights, shuffling and the validation split
+}
+VAE_PARAMS = {
+    **COMMON_PARAMS,
+    "z_size": 64,  # latent size (World Models: 32 for CarRacing, 64 for Doom)
+    "kl_tolerance": 0.5,  # free nats per latent dimension before the KL term pulls
+    "batch_size": 100,
+    "learning_rate": 3e-4,  # World Models used 1e-4 over far more steps
+}
+MDN_RNN_PARAMS = {
+    **COMMON_PARAMS,
+    "units": 256,  # LSTM size
+    "mixtures": 5,  # Gaussians per latent dimension
+    "batch_size": 100,  # episodes per batch
+    "learning_rate": 1e-3,
+    "grad_clip": 1.0,  # gradient norm clip, as World Models
+}
+STROKE_MODEL_PARAMS = {
+    **COMMON_PARAMS,
+    "variant": "mnist",  # action layout the episodes were generated with
+    "curve_points": 17,  # polyline points approximating each stroke's curve
+    "brush_units": 64,  # width of the MLP reading the brush fields
+    "pixel_units": 16,  # width of the per-pixel MLP (the cost per stroke grows with it)
+    "batch_size": 64,
+    "learning_rate": 3e-3,
+    "alpha_weight": 0.0,  # weight of the extra MSE on the real stroke's painted pixels
+}
+
+
+def _with_defaults(params: dict | None, defaults: dict) -> dict:
+    params = dict(params or {})
+    unknown = sorted(set(params) - set(defaults))
+    if unknown:
+        raise ValueError(f"unknown training params {unknown}: expected some of {sorted(defaults)}")
+    return {**defaults, **params}
+
+
+def _unit(pixels):
+    """uint8 pixels as float32 in [0, 1] inside a graph (float input passes through)."""
+    if pixels.dtype == tf.uint8:
+        return tf.cast(pixels, tf.float32) / 255.0
+    return tf.cast(pixels, tf.float32)
+
+
+def make_train_step(model: keras.Model, optimizer: keras.optimizers.Optimizer, loss_fn: Callable) -> Callable:
+    """A compiled step ``(*batch) -> losses`` applying one gradient update of ``loss_fn(model, *batch)["loss"]``."""
+
+    @tf.function
+    def train_step(*batch):
+        with tf.GradientTape() as tape:
+            losses = loss_fn(model, *batch)
+        gradients = tape.gradient(losses["loss"], model.trainable_variables)
+        optimizer.apply_gradients(zip(gradients, model.trainable_variables))
+        return losses
+
+    return train_step
+
+
+def fit(model: keras.Model, loss_fn: Callable, arrays: tuple, params: dict, name: str,
+        validation: tuple | None = None, log_dir: str | None = None, progress: bool = True) -> dict:
+    """Minimise ``loss_fn(model, *batch)`` over mini-batches of ``arrays`` (same first axis).
+
+    Batches are drawn without replacement; the last incomplete batch of an epoch is dropped so
+    the compiled step keeps one shape. Returns the history (per-epoch means).
+    """
+    optimizer = keras.optimizers.Adam(params["learning_rate"], clipnorm=params.get("grad_clip"))
+    train_step = make_train_step(model, optimizer, loss_fn)
+    eval_step = tf.function(lambda *batch: loss_fn(model, *batch))
+    count = len(arrays[0])
+    if count == 0:
+        raise ValueError(f"no training examples for {name}: the episodes are empty (or all held out)")
+    batch_size = min(params["batch_size"], count)
+    steps = count // batch_size
+    rng = np.random.default_rng(params["seed"])
+    writer = tf.summary.create_file_writer(str(log_dir)) if log_dir else None
+    history: dict[str, list] = {}
+    started = time.perf_counter()
+    for epoch in range(params["epochs"]):
+        order = rng.permutation(count)
+        sums: dict[str, float] = {}
+        bar = tqdm(range(steps), desc=f"{name} epoch {epoch + 1}/{params['epochs']}", unit="batch",
+                   disable=not progress, leave=False)
+        for step in bar:
+            index = np.sort(order[step * batch_size : (step + 1) * batch_size])
+            losses = {k: float(v) for k, v in train_step(*(a[index] for a in arrays)).items()}
+            for key, value in losses.items():
+                sums[key] = sums.get(key, 0.0) + value
+            bar.set_postfix(loss=f"{losses['loss']:.4g}")
+            global_step = epoch * steps + step
+            if writer and global_step % params["log_every_steps"] == 0:
+                with writer.as_default():
+                    tf.summary.scalar(f"{name}/batch/loss", losses["loss"], step=global_step)
+        epoch_means = {key: total / steps for key, total in sums.items()}
+        if validation is not None:
+            epoch_means.update({f"val_{k}": v for k, v in evaluate_loss(eval_step, validation, batch_size).items()})
+        for key, value in epoch_means.items():
+            history.setdefault(key, []).append(value)
+        if writer:
+            with writer.as_default():
+                for key, value in epoch_means.items():
+                    tf.summary.scalar(f"{name}/epoch/{key}", value, step=epoch + 1)
+            writer.flush()
+        if progress:
+            summary = ", ".join(f"{k} {v:.4g}" for k, v in epoch_means.items())
+            elapsed = time.perf_counter() - started
+            tqdm.write(f"{name} epoch {epoch + 1}/{params['epochs']}: {summary} ({elapsed:.0f} s)")
+    history["seconds"] = time.perf_counter() - started
+    return history
+
+
+def evaluate_loss(eval_step: Callable, arrays: tuple, batch_size: int) -> dict[str, float]:
+    """Mean losses of a compiled ``eval_step(*batch)`` over ``arrays``, weighted by batch size."""
+    count = len(arrays[0])
+    sums: dict[str, float] = {}
+    for begin in range(0, count, batch_size):
+        batch = tuple(a[begin : begin + batch_size] for a in arrays)
+        for key, value in eval_step(*batch).items():
+            sums[key] = sums.get(key, 0.0) + float(value) * len(batch[0])
+    return {key: total / count for key, total in sums.items()}
+
+
+def split_episodes(arrays: tuple, fraction: float, seed: int) -> tuple[tuple, tuple | None]:
+    """Hold out ``fraction`` of the episodes (first axis) at random: ``(train, validation or None)``."""
+    if fraction <= 0:
+        return arrays, None
+    count = len(arrays[0])
+    held_out = max(1, int(round(count * fraction)))
+    if held_out >= count:
+        raise ValueError(f"validation_fraction {fraction} leaves no training episodes out of {count}")
+    order = np.random.default_rng(seed).permutation(count)
+    train, validation = np.sort(order[held_out:]), np.sort(order[:held_out])
+    return tuple(a[train] for a in arrays), tuple(a[validation] for a in arrays)
+
+
+def _vae_batch_loss(vae, strokes):
+    return vae_loss(vae, _unit(strokes))
+
+
+def train_vae(strokes: np.ndarray, params: dict | None = None, log_dir: str | None = None,
+              progress: bool = True) -> tuple[ConvVAE, dict]:
+    """Train the ConvVAE on every stroke of ``(N, T, 64, 64, 4)`` (or ``(M, 64, 64, 4)``) RGBA strokes."""
+    params = _with_defaults(params, VAE_PARAMS)
+    train, validation = split_episodes((np.asarray(strokes),), params["validation_fraction"], params["seed"])
+
+    def flat(episodes):
+        return None if episodes is None else (episodes[0].reshape(-1, *episodes[0].shape[-3:]),)
+
+    keras.utils.set_random_seed(params["seed"])
+    vae = ConvVAE(params["z_size"], params["kl_tolerance"], seed=params["seed"])
+    history = fit(vae, _vae_batch_loss, flat(train), params, "vae", flat(validation), log_dir, progress)
+    return vae, history
+
+
+def encode_strokes(vae: ConvVAE, strokes: np.ndarray, batch_size: int = 256) -> tuple[np.ndarray, np.ndarray]:
+    """VAE posterior ``(mu, logvar)`` of strokes ``(..., 64, 64, 4)``, each ``(..., z_size)``."""
+    strokes = np.asarray(strokes)
+    flat = strokes.reshape(-1, *strokes.shape[-3:])
+    encode = tf.function(lambda x: vae.encode(_unit(x)))
+    parts = [encode(flat[i : i + batch_size]) for i in range(0, len(flat), batch_size)]
+    mu = np.concatenate([p[0].numpy() for p in parts]).reshape(*strokes.shape[:-3], -1)
+    logvar = np.concatenate([p[1].numpy() for p in parts]).reshape(*strokes.shape[:-3], -1)
+    return mu, logvar
+
+
+def _mdn_rnn_batch_loss(rnn, mu, logvar, actions):
+    z = mu + tf.exp(0.5 * logvar) * tf.random.normal(tf.shape(mu))  # a fresh latent sample per batch
+    return mdn_rnn_loss(rnn, z, actions)
+
+
+def train_mdn_rnn(mu: np.ndarray, logvar: np.ndarray, actions: np.ndarray, params: dict | None = None,
+                  log_dir: str | None = None, progress: bool = True) -> tuple[MDNRNN, dict]:
+    """Train the MDN-RNN on episodes of VAE posteriors ``(N, T, z)`` and their actions ``(N, T, A)``."""
+    params = _with_defaults(params, MDN_RNN_PARAMS)
+    arrays = (np.asarray(mu, np.float32), np.asarray(logvar, np.float32), np.asarray(actions, np.float32))
+    train, validation = split_episodes(arrays, params["validation_fraction"], params["seed"])
+    keras.utils.set_random_seed(params["seed"])
+    rnn = MDNRNN(z_size=arrays[0].shape[-1], action_size=arrays[2].shape[-1], units=params["units"],
+                 mixtures=params["mixtures"])
+    history = fit(rnn, _mdn_rnn_batch_loss, train, params, "mdn_rnn", validation, log_dir, progress)
+    return rnn, history
+
+
+def train_stroke_model(strokes: np.ndarray, actions: np.ndarray, starts: np.ndarray, painted: np.ndarray,
+                       params: dict | None = None, log_dir: str | None = None,
+                       progress: bool = True) -> tuple[StrokeModel, dict]:
+    """Train the stroke model on the drawable strokes of ``(N, T, ...)`` stroke episodes."""
+    params = _with_defaults(params, STROKE_MODEL_PARAMS)
+    arrays = (np.asarray(strokes), np.asarray(actions), np.asarray(starts), np.asarray(painted))
+    train, validation = split_episodes(arrays, params["validation_fraction"], params["seed"])
+
+    def flat(episodes):
+        if episodes is None:
+            return None
+        examples = stroke_examples(*episodes, variant=params["variant"])
+        return examples["starts"], examples["actions"], examples["strokes"]
+
+    def loss_fn(model, starts, actions, strokes):
+        return stroke_model_loss(model, starts, actions, _unit(strokes), params["alpha_weight"])
+
+    keras.utils.set_random_seed(params["seed"])
+    model = StrokeModel(params["variant"], params["curve_points"], params["brush_units"], params["pixel_units"])
+    history = fit(model, loss_fn, flat(train), params, "stroke_model", flat(validation), log_dir, progress)
+    return model, history
