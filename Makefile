@@ -14,7 +14,7 @@ install: $(VENV)/.installed
 
 run: install  ## the main job on the bundled defaults (quick configuration)
 	$(KEDRO) run --env quick
-	@echo "Pictures: data/08_reporting/"
+	@echo "Pictures: data/quick/08_reporting/"
 
 test: install  ## the whole test suite
 	$(PYTHON) -m pytest
