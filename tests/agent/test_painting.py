@@ -1,0 +1,46 @@
+"""Painting any image: shapes, and errors that say what to fix."""
+
+import keras
+import numpy as np
+import pytest
+
+from painting_dreams.agent import build_policy, check_targets, paint_targets
+from tests.agent.conftest import TINY_POLICY
+
+
+def test_paint_targets_returns_actions_and_canvas_per_stroke(mnist_painter, paintings):
+    keras.utils.set_random_seed(0)
+    policy = build_policy("mnist", {"jump": 0.0}, **TINY_POLICY)
+    actions, canvases = paint_targets(policy, mnist_painter, paintings[:5], strokes=4, batch_size=2)
+    assert actions.shape == (5, 4, 9) and actions.dtype == np.float32
+    assert canvases.shape == (5, 4, 64, 64, 3)
+    single, _ = paint_targets(policy, mnist_painter, paintings[0], strokes=4)  # one (64, 64, 3) image
+    np.testing.assert_allclose(single[0], actions[0], atol=1e-6)
+
+
+@pytest.mark.parametrize(("targets", "message"), [
+    (np.ones((2, 32, 32, 3), np.float32), r"shape \(2, 32, 32, 3\).*resize or centre-crop"),
+    (np.ones((2, 64, 64), np.float32), r"shape \(2, 64, 64\).*3 identical channels"),
+    (np.ones((2, 64, 64, 4), np.float32), r"shape \(2, 64, 64, 4\).*expected \(N, 64, 64, 3\)"),
+    (np.full((1, 64, 64, 3), 255, np.uint8), r"integer dtype uint8.*/ 255"),
+    (np.full((1, 64, 64, 3), 2.0, np.float32), r"range over \[2, 2\], outside \[0, 1\]: divide 0-255 images by 255"),
+    (np.full((1, 64, 64, 3), -0.5, np.float32), r"outside \[0, 1\]: rescale"),
+    (np.zeros((0, 64, 64, 3), np.float32), r"targets are empty"),
+    (np.array([["a"]]), r"dtype <U1"),
+])
+def test_bad_targets_are_refused_with_the_value_and_the_fix(targets, message):
+    with pytest.raises(ValueError, match=message):
+        check_targets(targets)
+
+
+def test_nan_targets_name_the_first_bad_pixel():
+    targets = np.ones((2, 64, 64, 3), np.float32)
+    targets[1, 5, 6, 2] = np.nan
+    with pytest.raises(ValueError, match=r"non-finite values \(first nan at \(1, 5, 6, 2\)\).*nan_to_num"):
+        check_targets(targets)
+
+
+def test_bad_targets_fail_before_painting(mnist_painter):
+    policy = build_policy("mnist", {"jump": 0.0}, **TINY_POLICY)
+    with pytest.raises(ValueError, match="outside"):
+        paint_targets(policy, mnist_painter, np.full((1, 64, 64, 3), 3.0, np.float32), strokes=2)

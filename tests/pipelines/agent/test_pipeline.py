@@ -1,0 +1,119 @@
+"""The agent pipeline: its namespaces, its catalog and parameters, and a run that resumes."""
+
+import logging
+from pathlib import Path
+
+import keras
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from kedro.config import OmegaConfigLoader
+from kedro.io import DataCatalog, MemoryDataset
+from kedro.runner import SequentialRunner
+from kedro_datasets.pandas import CSVDataset
+from kedro_datasets.tensorflow import TensorFlowModelDataset
+from matplotlib.figure import Figure
+
+from painting_dreams.agent import TrainingConfig
+from painting_dreams.pipelines.agent import create_pipeline
+from painting_dreams.pipelines.agent.nodes import run_parameters
+from painting_dreams.pipelines.agent.pipeline import RUNS
+from tests.agent.conftest import TINY_CRITIC, TINY_POLICY, real_paintings, train_tiny_stroke_model
+
+OUTPUTS = {"agent_policy", "agent_history", "agent_mse_plot", "cma_history", "agent_scores"}
+CATALOG_KEYS = {"{variant}.stroke_model", *(f"{{run}}.{name}" for name in OUTPUTS)}  # the painter: world_model's
+
+
+def test_each_run_has_its_own_namespace_and_painter():
+    pipeline = create_pipeline()
+    assert {n.namespace for n in pipeline.nodes} == set(RUNS) == {"mnist_8", "kmnist_15", "celeba_15", "celeba_30",
+                                                                    "celeba_50"}
+    mnist = create_pipeline(runs=["mnist_8"])
+    assert mnist.inputs() == {"mnist.targets", "mnist.stroke_model", "params:agent.defaults", "params:agent.runs.mnist_8"}
+    assert mnist.outputs() == {f"mnist_8.{name}" for name in OUTPUTS - {"agent_policy", "agent_history"}}
+    assert "color.stroke_model" in create_pipeline(runs=["celeba_50"]).inputs()
+    with pytest.raises(ValueError, match="unknown agent runs \\['svhn_8'\\]"):
+        create_pipeline(runs=["svhn_8"])
+
+
+@pytest.mark.parametrize("env", ["base", "quick"])
+def test_catalog_and_parameters_cover_every_run(project_root: Path, env: str):
+    config = OmegaConfigLoader(conf_source=str(project_root / "conf"), base_env="base", default_run_env=env)
+    out = config["globals"]["out"]
+    catalog_config = {k: v for k, v in config["catalog"].items() if k in CATALOG_KEYS}
+    catalog = DataCatalog.from_config(catalog_config)  # instantiates the entries, reads nothing
+    for name in create_pipeline().datasets():
+        if name.startswith("params:") or name.endswith(".targets") or name.endswith(".cma_test_mse"):
+            continue  # parameters, data_prep's targets, an in-memory float
+        assert name in catalog, f"{name} has no catalog entry"
+    assert isinstance(catalog["mnist_8.agent_policy"], TensorFlowModelDataset)
+    assert str(catalog["mnist.stroke_model"]._describe()["filepath"]) == f"{out}/06_models/mnist_stroke_model.keras"
+
+    agent = config["parameters"]["agent"]
+    base = yaml.safe_load((project_root / "conf/base/parameters_agent.yml").read_text())["agent"]
+    assert set(agent["runs"]) == set(RUNS)
+    assert set(agent["defaults"]) == set(base["defaults"])
+    assert set(agent["defaults"]["training"]) == set(base["defaults"]["training"]), "quick must restate every key"
+    for run, block in agent["runs"].items():
+        params = run_parameters(agent["defaults"], block)
+        config = TrainingConfig.from_params(params["training"])
+        assert config.strokes == int(run.rsplit("_", 1)[1])
+        assert params["variant"] == RUNS[run][1]
+        assert params["run_dir"] == f"{out}/06_models/agent/{run}"
+
+
+def test_unknown_parameters_are_refused():
+    with pytest.raises(ValueError, match="unknown agent parameters \\['learning_rate'\\]"):
+        run_parameters({"training": {}}, {"variant": "mnist", "run_dir": "x", "learning_rate": 1})
+    with pytest.raises(ValueError, match="unknown training parameters \\['step'\\]"):
+        TrainingConfig.from_params({"step": 3})
+
+
+@pytest.fixture(scope="module")
+def stroke_model():
+    return train_tiny_stroke_model("mnist", strokes=300, steps=100)
+
+
+def test_the_mnist_run_trains_scores_and_resumes_on_rerun(stroke_model, tmp_path, caplog):
+    targets = {"train": real_paintings(16, seed=3), "test": real_paintings(6, seed=4)}
+    defaults = {
+        "compositor": "alpha_over", "fixed_fields": {}, "max_train_images": None, "max_test_images": 4,
+        "policy": TINY_POLICY, "critic": TINY_CRITIC,
+        "training": {"strokes": 3, "steps": 4, "batch_size": 4, "critic_steps": 1, "l2_weight": 10.0,
+                     "checkpoint_every": 2, "log_every": 2, "untrained_eval_size": 4, "collapse_window": 2},
+        "cma_baseline": {"hidden": 4, "pooled_cells": 4, "generations": 2, "population": 4, "fitness_targets": 2,
+                         "sigma": 0.5, "seed": 0},
+    }
+    run = {"variant": "mnist", "run_dir": str(tmp_path / "run"), "compositor": "darker_of",
+           "fixed_fields": {"jump": 0.0}, "training": {"strokes": 3}}
+
+    def catalog(steps):
+        return DataCatalog({
+            "mnist.targets": MemoryDataset(targets, copy_mode="assign"),
+            "mnist.stroke_model": MemoryDataset(stroke_model, copy_mode="assign"),
+            "params:agent.defaults": MemoryDataset({**defaults, "training": {**defaults["training"], "steps": steps}}),
+            "params:agent.runs.mnist_8": MemoryDataset(run),
+            "mnist_8.agent_policy": TensorFlowModelDataset(filepath=str(tmp_path / "policy.keras"),
+                                                           load_args={"compile": False}),
+            "mnist_8.agent_history": CSVDataset(filepath=str(tmp_path / "history.csv"), save_args={"index": False}),
+            **{f"mnist_8.{name}": MemoryDataset(copy_mode="assign")
+               for name in OUTPUTS - {"agent_policy", "agent_history"}},
+        })
+
+    pipeline = create_pipeline(runs=["mnist_8"])
+    first = catalog(4)
+    SequentialRunner().run(pipeline, first)
+    history = first["mnist_8.agent_history"].load()
+    assert list(history["step"]) == [1, 2, 3, 4]
+    assert isinstance(first["mnist_8.agent_mse_plot"].load(), Figure)
+    scores = first["mnist_8.agent_scores"].load()
+    assert isinstance(scores, pd.DataFrame) and len(scores) == 4 and np.isfinite(scores["test_dream_mse"]).all()
+    assert set(first["mnist_8.cma_history"].load()["generation"]) == {1, 2}
+    assert isinstance(keras.saving.load_model(tmp_path / "policy.keras"), keras.Model)
+
+    second = catalog(6)  # `kedro run` again, asking for more steps: it carries on from step 4
+    with caplog.at_level(logging.INFO, logger="painting_dreams.agent.training"):
+        SequentialRunner().run(pipeline, second)
+    assert "resuming from the checkpoint of step 4" in caplog.text
+    assert list(second["mnist_8.agent_history"].load()["step"]) == [1, 2, 3, 4, 5, 6]
