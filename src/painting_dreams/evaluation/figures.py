@@ -1,0 +1,95 @@
+"""Pictures of the transfer: target | dream | real, stroke by stroke, and the exploited cases."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+GAP = 2  # white pixels between panels
+
+
+def _to_uint8(images: np.ndarray) -> np.ndarray:
+    return np.round(np.clip(images, 0.0, 1.0) * 255).astype(np.uint8)
+
+
+def _side_by_side(*panels: np.ndarray) -> np.ndarray:
+    """Put equally sized ``(H, W, 3)`` uint8 panels in a row with white gaps."""
+    height = panels[0].shape[0]
+    gap = np.full((height, GAP, 3), 255, np.uint8)
+    row = [panels[0]]
+    for panel in panels[1:]:
+        row += [gap, panel]
+    return np.concatenate(row, axis=1)
+
+
+def _stack_rows(rows: list[np.ndarray]) -> np.ndarray:
+    gap = np.full((GAP, rows[0].shape[1], 3), 255, np.uint8)
+    out = [rows[0]]
+    for row in rows[1:]:
+        out += [gap, row]
+    return np.concatenate(out, axis=0)
+
+
+def transfer_grid(targets: np.ndarray, dream: np.ndarray, real: np.ndarray, scores: pd.DataFrame,
+                  images: int, title: str) -> plt.Figure:
+    """A figure of ``images`` rows: target | dream | real MyPaint, with each row's MSEs."""
+    count = min(images, len(targets))
+    fig, axes = plt.subplots(count, 3, figsize=(4.2, 1.45 * count + 0.6), squeeze=False)
+    for i in range(count):
+        for j, (panel, name) in enumerate(((targets, "target"), (dream, "dream"), (real, "real MyPaint"))):
+            ax = axes[i, j]
+            ax.imshow(_to_uint8(panel[i]), interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if i == 0:
+                ax.set_title(name, fontsize=9)
+        row = scores.iloc[i]
+        axes[i, 2].set_ylabel(f"real {row.mse_target_real:.4f}\ndream {row.mse_target_dream:.4f}", fontsize=7,
+                              rotation=0, ha="left", va="center", labelpad=0)
+        axes[i, 2].yaxis.set_label_position("right")
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def stroke_by_stroke_frames(targets: np.ndarray, dream_steps: np.ndarray, real_steps: np.ndarray,
+                            images: int, scale: int = 2, hold_frames: int = 3) -> list[np.ndarray]:
+    """GIF frames: for each stroke, rows of target | dream so far | real so far (``uint8``).
+
+    ``dream_steps`` and ``real_steps`` are ``(N, S, H, W, 3)``; the last frame is held
+    ``hold_frames`` times so the finished painting is seen.
+    """
+    count = min(images, len(targets))
+    strokes = dream_steps.shape[1]
+    blank = np.ones_like(targets[0])
+    frames = []
+    for s in range(-1, strokes):
+        rows = []
+        for i in range(count):
+            dream = blank if s < 0 else dream_steps[i, s]
+            real = blank if s < 0 else real_steps[i, s]
+            rows.append(_side_by_side(*(_to_uint8(p) for p in (targets[i], dream, real))))
+        frame = _stack_rows(rows)
+        frames.append(np.kron(frame, np.ones((scale, scale, 1), np.uint8)))
+    frames += [frames[-1]] * hold_frames
+    return frames
+
+
+def exploitation_figure(targets: np.ndarray, dream: np.ndarray, real: np.ndarray, scores: pd.DataFrame,
+                        examples: int, threshold: float) -> plt.Figure:
+    """The images where the dream is good and the real painting is not (worst first), or a note that none are."""
+    flagged = scores[scores["exploited"]].sort_values("mse_dream_real", ascending=False).head(examples)
+    if flagged.empty:
+        fig, ax = plt.subplots(figsize=(4.5, 1.2))
+        ax.axis("off")
+        ax.text(0.5, 0.5, f"no image exploits the world model\n(dream-vs-real MSE > {threshold:g} and dream closer)",
+                ha="center", va="center", fontsize=9)
+        return fig
+    index = flagged["image"].to_numpy()
+    return transfer_grid(targets[index], dream[index], real[index], flagged.reset_index(drop=True), len(index),
+                         f"{int(scores['exploited'].sum())} of {len(scores)} images exploit the world model "
+                         f"(dream-vs-real MSE > {threshold:g})")

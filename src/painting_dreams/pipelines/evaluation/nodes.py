@@ -1,0 +1,88 @@
+"""Nodes of the ``evaluation`` pipeline: thin calls into :mod:`painting_dreams.evaluation`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import keras
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+import painting_dreams.world_model.stroke_model  # noqa: F401  registers StrokeModel, so its .keras file loads
+from painting_dreams.agent import paint_targets
+from painting_dreams.agent.training import TrainingConfig
+from painting_dreams.evaluation import (
+    exploitation_figure,
+    replay_in_mypaint,
+    score_transfer,
+    stroke_by_stroke_frames,
+    summarise_transfer,
+    transfer_grid,
+)
+from painting_dreams.pipelines.agent.nodes import dream_painter, run_parameters
+
+
+def _to_uint8(images: np.ndarray) -> np.ndarray:
+    return np.round(np.clip(images, 0.0, 1.0) * 255).astype(np.uint8)
+
+
+def paint_test_images(policy: keras.Model, stroke_model: keras.Model, targets: dict[str, np.ndarray],
+                      defaults: dict, run: dict, evaluation: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+    """The trained agent paints the first test images in the dream: its actions and the canvas after each stroke."""
+    params = run_parameters(defaults, run)
+    strokes = TrainingConfig.from_params(params["training"]).strokes
+    test = targets["test"][: evaluation["max_test_images"]]
+    actions, canvases = paint_targets(policy, dream_painter(stroke_model, params), test, strokes,
+                                      batch_size=evaluation["batch_size"])
+    return actions, _to_uint8(canvases)
+
+
+def replay_actions(actions: np.ndarray, defaults: dict, run: dict) -> np.ndarray:
+    """The same actions painted by real MyPaint, canvas after each stroke (uint8)."""
+    return replay_in_mypaint(actions, run_parameters(defaults, run)["variant"])
+
+
+def score_images(targets: dict[str, np.ndarray], dream_steps: np.ndarray, real_steps: np.ndarray,
+                 evaluation: dict[str, Any]) -> pd.DataFrame:
+    """Per test image: MSE(target, real), MSE(target, dream), MSE(dream, real), exploited flag."""
+    test = targets["test"][: len(dream_steps)]
+    return score_transfer(test, dream_steps[:, -1] / 255.0, real_steps[:, -1] / 255.0, evaluation["exploit_threshold"])
+
+
+def summarise_run(scores: pd.DataFrame, defaults: dict, run: dict, dataset: str) -> pd.DataFrame:
+    """One results row for this dataset x stroke count x agent, beside the seed's figure."""
+    params = run_parameters(defaults, run)
+    strokes = TrainingConfig.from_params(params["training"]).strokes
+    return summarise_transfer(scores, dataset, strokes, agent="spiral_backprop")
+
+
+def plot_transfer_grid(targets: dict[str, np.ndarray], dream_steps: np.ndarray, real_steps: np.ndarray,
+                       scores: pd.DataFrame, defaults: dict, run: dict, evaluation: dict[str, Any]) -> Figure:
+    """Target | dream | real MyPaint for the first test images."""
+    name = Path(run_parameters(defaults, run)["run_dir"]).name
+    test = targets["test"][: len(dream_steps)]
+    return transfer_grid(test, dream_steps[:, -1] / 255.0, real_steps[:, -1] / 255.0, scores,
+                         evaluation["grid_images"], f"{name}: target | dream | real")
+
+
+def animate_strokes(targets: dict[str, np.ndarray], dream_steps: np.ndarray, real_steps: np.ndarray,
+                    evaluation: dict[str, Any]) -> list[np.ndarray]:
+    """GIF frames of the painting stroke by stroke: target | dream | real."""
+    count = evaluation["gif_images"]
+    return stroke_by_stroke_frames(targets["test"][:count], dream_steps[:count] / 255.0, real_steps[:count] / 255.0,
+                                   count, scale=evaluation["gif_scale"])
+
+
+def plot_exploitation(targets: dict[str, np.ndarray], dream_steps: np.ndarray, real_steps: np.ndarray,
+                      scores: pd.DataFrame, evaluation: dict[str, Any]) -> Figure:
+    """The images where the agent exploited the world model (good dream, bad real painting)."""
+    test = targets["test"][: len(dream_steps)]
+    return exploitation_figure(test, dream_steps[:, -1] / 255.0, real_steps[:, -1] / 255.0, scores,
+                               evaluation["exploit_examples"], evaluation["exploit_threshold"])
+
+
+def collect_results(*summaries: pd.DataFrame) -> pd.DataFrame:
+    """All runs' rows in one table."""
+    return pd.concat(summaries, ignore_index=True)

@@ -1,0 +1,67 @@
+"""The ``evaluation`` pipeline: each agent run's test paintings, replayed in real MyPaint.
+
+One namespace per agent run (``mnist_8``, ``kmnist_15``, ``celeba_15/30/50``), then one table of
+all runs (``evaluation_results``). ``kedro run --pipeline evaluation --namespaces mnist_8`` scores
+one run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial, update_wrapper
+
+from kedro.pipeline import Node, Pipeline
+
+from painting_dreams.pipelines.agent.pipeline import RUNS
+from painting_dreams.pipelines.evaluation.nodes import (
+    animate_strokes,
+    collect_results,
+    paint_test_images,
+    plot_exploitation,
+    plot_transfer_grid,
+    replay_actions,
+    score_images,
+    summarise_run,
+)
+
+AGENT_PARAMS = ["params:agent_defaults", "params:agent_run"]
+
+
+def create_pipeline(runs: Iterable[str] | None = None, **kwargs) -> Pipeline:
+    """The runs named in ``runs`` (all agent runs by default) and the table of their results."""
+    runs = list(RUNS) if runs is None else list(runs)
+    per_run = sum((run_pipeline(run) for run in runs), Pipeline([]))
+    table = Node(func=collect_results, inputs=[f"{run}.transfer_summary" for run in runs],
+                 outputs="evaluation_results", name="collect_evaluation_results")
+    return per_run + Pipeline([table])
+
+
+def run_pipeline(run: str) -> Pipeline:
+    """One agent run's evaluation, in namespace ``run``."""
+    dataset, variant = RUNS[run]
+    nodes = [
+        Node(func=paint_test_images,
+             inputs=["agent_policy", "stroke_model", "targets", *AGENT_PARAMS, "params:evaluation"],
+             outputs=["dream_actions", "dream_steps"], name="paint_test_images"),
+        Node(func=replay_actions, inputs=["dream_actions", *AGENT_PARAMS], outputs="real_steps",
+             name="replay_in_mypaint"),
+        Node(func=score_images, inputs=["targets", "dream_steps", "real_steps", "params:evaluation"],
+             outputs="transfer_scores", name="score_images"),
+        Node(func=update_wrapper(partial(summarise_run, dataset=dataset), summarise_run), inputs=["transfer_scores", *AGENT_PARAMS],
+             outputs="transfer_summary", name="summarise_run"),
+        Node(func=plot_transfer_grid,
+             inputs=["targets", "dream_steps", "real_steps", "transfer_scores", *AGENT_PARAMS, "params:evaluation"],
+             outputs="transfer_grid", name="plot_transfer_grid"),
+        Node(func=animate_strokes, inputs=["targets", "dream_steps", "real_steps", "params:evaluation"],
+             outputs="transfer_gif", name="animate_strokes"),
+        Node(func=plot_exploitation,
+             inputs=["targets", "dream_steps", "real_steps", "transfer_scores", "params:evaluation"],
+             outputs="exploitation_examples", name="plot_exploitation"),
+    ]
+    return Pipeline(
+        nodes,
+        namespace=run,
+        inputs={"targets": f"{dataset}.targets", "stroke_model": f"{variant}.stroke_model"},
+        parameters={"params:agent_defaults": "params:agent.defaults", "params:agent_run": f"params:agent.runs.{run}",
+                    "params:evaluation": "params:evaluation"},
+    )

@@ -1,0 +1,77 @@
+"""Replay in real MyPaint, transfer scores, summaries and figures."""
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from painting_dreams.datasets import GifDataset
+from painting_dreams.evaluation import (
+    exploitation_figure,
+    replay_in_mypaint,
+    score_transfer,
+    stroke_by_stroke_frames,
+    summarise_transfer,
+    transfer_grid,
+)
+from painting_dreams.paint import MyPaintEnv
+
+
+def test_replay_matches_the_env_stroke_by_stroke():
+    actions = np.random.default_rng(0).random((3, 4, 8 + 3)).astype(np.float32)
+    real = replay_in_mypaint(actions, "color", progress=False)
+    assert real.shape == (3, 4, 64, 64, 3) and real.dtype == np.uint8
+    env = MyPaintEnv(variant="color", absolute=True)
+    env.reset()
+    for s in range(4):
+        np.testing.assert_array_equal(env.step(actions[1, s])[0]["canvas"], real[1, s])
+    assert (real[:, -1] < 250).any(axis=(1, 2, 3)).all()  # every image got paint
+    with pytest.raises(ValueError, match=r"actions have 7 fields, but the absolute 'color' layout has 11"):
+        replay_in_mypaint(actions[..., :7], "color", progress=False)
+    with pytest.raises(ValueError, match=r"expected \(images, strokes, fields\)"):
+        replay_in_mypaint(actions[0], "color", progress=False)
+
+
+def test_scores_are_mses_and_flag_exploitation():
+    white, black, grey = np.ones((1, 4, 4, 3)), np.zeros((1, 4, 4, 3)), np.full((1, 4, 4, 3), 0.5)
+    targets = np.concatenate([black, black, white])
+    dream = np.concatenate([black, grey, white])
+    real = np.concatenate([white, grey, white])
+    scores = score_transfer(targets, dream, real, exploit_threshold=0.1)
+    np.testing.assert_allclose(scores["mse_target_real"], [1.0, 0.25, 0.0])
+    np.testing.assert_allclose(scores["mse_target_dream"], [0.0, 0.25, 0.0])
+    np.testing.assert_allclose(scores["mse_dream_real"], [1.0, 0.0, 0.0])
+    assert scores["exploited"].tolist() == [True, False, False]
+    with pytest.raises(ValueError, match="must have one shape"):
+        score_transfer(targets, dream[:2], real, 0.1)
+
+    summary = summarise_transfer(scores, "mnist", 8, "spiral_backprop")
+    row = summary.iloc[0]
+    assert row.images == 3 and row.exploited == 1
+    assert row.mse_target_real_mean == pytest.approx(1.25 / 3) and row.seed_mse_dream == 0.01
+    assert not row.real_at_or_below_seed
+    assert summarise_transfer(scores.assign(mse_target_real=0.001), "mnist", 8, "x").iloc[0].real_at_or_below_seed
+    assert pd.isna(summarise_transfer(scores, "mnist", 9, "x").iloc[0].seed_mse_dream)
+
+
+def test_figures_and_gif_frames(tmp_path):
+    rng = np.random.default_rng(1)
+    targets, dream, real = (rng.random((5, 64, 64, 3)) for _ in range(3))
+    steps = rng.random((5, 4, 64, 64, 3))
+    scores = score_transfer(targets, dream, real, exploit_threshold=0.0)
+    assert isinstance(transfer_grid(targets, dream, real, scores, 3, "t"), plt.Figure)
+    fig = exploitation_figure(targets, dream, real, scores, 2, 0.0)
+    assert len(fig.axes) == 6  # two flagged rows x 3 panels
+    assert len(exploitation_figure(targets, dream, real, scores.assign(exploited=False), 2, 0.5).axes) == 1
+    plt.close("all")
+
+    frames = stroke_by_stroke_frames(targets, steps, steps, images=2, scale=2, hold_frames=3)
+    assert len(frames) == 1 + 4 + 3  # blank, one per stroke, held
+    assert frames[0].shape == (2 * (64 * 2 + 2), 2 * (3 * 64 + 2 * 2), 3) and frames[0].dtype == np.uint8
+    assert (frames[0][:, 2 * 66 : 2 * 130] == 255).all()  # the first frame shows blank dream and real canvases
+
+    gif = GifDataset(filepath=str(tmp_path / "a" / "strokes.gif"), frame_ms=100)
+    gif.save(frames)
+    loaded = gif.load()
+    assert len(loaded) >= 5 and loaded[0].shape == frames[0].shape
+    assert [p.name for p in (tmp_path / "a").iterdir()] == ["strokes.gif"]

@@ -1,0 +1,53 @@
+"""The evaluation pipeline runs end to end on a tiny agent and real MyPaint."""
+
+import numpy as np
+from kedro.io import DataCatalog, MemoryDataset
+from kedro.runner import SequentialRunner
+from kedro_datasets.matplotlib import MatplotlibDataset
+from kedro_datasets.pandas import CSVDataset
+
+from painting_dreams.datasets import GifDataset, NumpyDataset
+
+from painting_dreams.agent import build_policy
+from painting_dreams.pipelines.evaluation.pipeline import create_pipeline
+from painting_dreams.world_model.stroke_model import StrokeModel
+
+EVALUATION = {"max_test_images": 6, "batch_size": 4, "exploit_threshold": 0.02, "exploit_examples": 2,
+              "grid_images": 2, "gif_images": 2, "gif_scale": 1}
+DEFAULTS = {"compositor": "alpha_over", "fixed_fields": {}, "max_train_images": None, "max_test_images": None,
+            "policy": {"filters": 8, "residual_blocks": 1, "action_embedding": 8, "dense_units": 16, "lstm_units": 16},
+            "critic": {}, "training": {"strokes": 3}, "cma_baseline": {}}
+RUN = {"variant": "mnist", "run_dir": "unused/mnist_8", "compositor": "darker_of", "fixed_fields": {"jump": 0.0}}
+
+
+def test_evaluation_pipeline_scores_a_run(tmp_path):
+    rng = np.random.default_rng(0)
+    targets = {"train": rng.random((4, 64, 64, 3), dtype=np.float32),
+               "test": rng.random((8, 64, 64, 3), dtype=np.float32)}
+    policy = build_policy("mnist", {"jump": 0.0}, **DEFAULTS["policy"])
+    catalog = DataCatalog({
+        "mnist.targets": MemoryDataset(targets),
+        "mnist_8.agent_policy": MemoryDataset(policy, copy_mode="assign"),
+        "mnist.stroke_model": MemoryDataset(StrokeModel("mnist"), copy_mode="assign"),
+        "params:agent.defaults": MemoryDataset(DEFAULTS),
+        "params:agent.runs.mnist_8": MemoryDataset(RUN),
+        "params:evaluation": MemoryDataset(EVALUATION),
+        "mnist_8.dream_actions": NumpyDataset(filepath=str(tmp_path / "actions.npy")),
+        "mnist_8.transfer_scores": CSVDataset(filepath=str(tmp_path / "scores.csv")),
+        "mnist_8.transfer_gif": GifDataset(filepath=str(tmp_path / "strokes.gif")),
+        "mnist_8.transfer_grid": MatplotlibDataset(filepath=str(tmp_path / "grid.png")),
+        "evaluation_results": CSVDataset(filepath=str(tmp_path / "results.csv")),
+    })
+    pipeline = create_pipeline(runs=["mnist_8"])
+    SequentialRunner().run(pipeline, catalog)
+
+    actions = catalog.load("mnist_8.dream_actions")
+    assert actions.shape == (6, 3, 9) and (actions[..., -1] == 0).all()  # jump fixed to 0
+    scores = catalog.load("mnist_8.transfer_scores")
+    assert len(scores) == 6 and scores[["mse_target_real", "mse_target_dream"]].lt(1).all().all()
+    results = catalog.load("evaluation_results")
+    assert results[["dataset", "strokes", "images"]].iloc[0].tolist() == ["mnist", 3, 6]
+    assert results["mse_target_real_mean"].iloc[0] == scores["mse_target_real"].mean()
+    frames = catalog.load("mnist_8.transfer_gif")
+    assert len(frames) >= 1 + 3 and frames[0].shape == (2 * 64 + 2, 3 * 64 + 4, 3)
+    assert (tmp_path / "grid.png").stat().st_size > 1000
