@@ -1,0 +1,116 @@
+"""Paint one picture with a trained agent and write what a person wants from it.
+
+The agent paints in the dream; its strokes are then painted by real MyPaint, and the outputs
+are the real painting (PNG), the painting stroke by stroke (GIF: target | dream | real), the
+stroke list in env units (JSON) and an OpenRaster file with the strokes on their own layer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from painting_dreams.export.openraster import write_openraster
+from painting_dreams.paint.actions import ActionLayout
+from painting_dreams.paint.painter import MyPaintPainter
+
+GIF_SCALE = 4  # 64x64 panels are hard to see: draw each pixel 4x4
+GIF_FRAME_MS = 300
+
+
+@dataclass
+class Painting:
+    """One picture painted by the agent: its actions, and the dream and real canvases after each stroke."""
+
+    target: np.ndarray  # (64, 64, 3) float32 in [0, 1]
+    variant: str
+    actions: np.ndarray  # (S, A) normalised, absolute layout
+    dream_steps: np.ndarray  # (S, 64, 64, 3) float32
+    real_steps: np.ndarray  # (S, 64, 64, 3) uint8
+    real_rgba: np.ndarray  # (64, 64, 4) uint8 straight alpha: the strokes alone, on transparent
+
+    @property
+    def strokes(self) -> list[dict]:
+        """The strokes in env units (pixels, pressure, MyPaint brush size, RGB)."""
+        layout = ActionLayout(self.variant, absolute=True)
+        height, width = self.target.shape[:2]
+        return [layout.decode(np.clip(a, 0, 1), width, height).as_dict() for a in self.actions]
+
+
+def paint_with_mypaint(actions: np.ndarray, variant: str, size: int = 64) -> tuple[np.ndarray, np.ndarray]:
+    """Paint absolute-layout ``actions`` ``(S, A)`` in MyPaint twice: on white, stroke by stroke, and on transparent.
+
+    Both renders start from a fresh brush, so their dab jitter is the same.
+    """
+    layout = ActionLayout(variant, absolute=True)
+    on_white = MyPaintPainter(size, size)
+    on_clear = MyPaintPainter(size, size, transparent=True)
+    steps = []
+    for action in np.clip(actions, 0.0, 1.0):
+        stroke = layout.decode(action, size, size)
+        on_white.paint(stroke, stroke.start)
+        on_clear.paint(stroke, stroke.start)
+        steps.append(on_white.rgb_on_white())
+    rgba = on_clear.rgba().astype(np.float64) / (1 << 15)
+    on_white.close()
+    on_clear.close()
+    alpha = rgba[..., 3:]
+    straight = np.where(alpha > 0, rgba[..., :3] / np.maximum(alpha, 1e-9), 0.0)  # un-premultiply for PNG layers
+    layer = np.round(np.clip(np.concatenate([straight, alpha], axis=-1), 0, 1) * 255).astype(np.uint8)
+    return np.stack(steps), layer
+
+
+def _frames(painting: Painting) -> list[Image.Image]:
+    to_uint8 = lambda x: np.round(np.clip(x, 0, 1) * 255).astype(np.uint8)  # noqa: E731
+    gap = np.full((painting.target.shape[0], 2, 3), 255, np.uint8)
+    blank = np.full_like(painting.real_steps[0], 255)
+    frames = []
+    for s in range(-1, len(painting.actions)):
+        dream = blank if s < 0 else to_uint8(painting.dream_steps[s])
+        real = blank if s < 0 else painting.real_steps[s]
+        row = np.concatenate([to_uint8(painting.target), gap, dream, gap, real], axis=1)
+        frames.append(Image.fromarray(np.kron(row, np.ones((GIF_SCALE, GIF_SCALE, 1), np.uint8))))
+    return frames + [frames[-1]] * 3
+
+
+def _write_atomically(path: Path, write) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_painting(painting: Painting, out_dir: str | Path, name: str) -> dict[str, Path]:
+    """Write ``<name>.png`` (real MyPaint), ``<name>.gif``, ``<name>.json`` and ``<name>.ora`` into ``out_dir``."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = {kind: out / f"{name}.{kind}" for kind in ("png", "gif", "json", "ora")}
+    _write_atomically(paths["png"], lambda p: Image.fromarray(painting.real_steps[-1]).save(p, format="PNG"))
+    frames = _frames(painting)
+    _write_atomically(paths["gif"], lambda p: frames[0].save(p, format="GIF", save_all=True, append_images=frames[1:],
+                                                              duration=GIF_FRAME_MS, loop=0))
+    record = {"variant": painting.variant, "canvas": list(painting.target.shape[:2][::-1]), "brush": "classic/dry_brush",
+              "layout": list(ActionLayout(painting.variant, absolute=True).fields),
+              "actions": np.round(painting.actions.astype(float), 6).tolist(), "strokes": painting.strokes}
+    _write_atomically(paths["json"], lambda p: Path(p).write_text(json.dumps(record, indent=1)))
+    write_openraster(paths["ora"], [("painting_dreams strokes", painting.real_rgba)])
+    return paths
+
+
+def paint_image(policy, painter, variant: str, target: np.ndarray, strokes: int) -> Painting:
+    """The agent paints ``target`` ``(64, 64, 3)`` in the dream with ``strokes`` strokes; MyPaint paints them for real."""
+    from painting_dreams.agent import paint_targets  # TensorFlow: imported only when painting
+
+    actions, dream_steps = paint_targets(policy, painter, target[None], strokes, batch_size=1)
+    real_steps, layer = paint_with_mypaint(actions[0], variant, size=target.shape[0])
+    return Painting(target, variant, actions[0], dream_steps[0], real_steps, layer)
