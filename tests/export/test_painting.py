@@ -1,0 +1,66 @@
+"""Painting a user's image: real MyPaint PNG, stroke GIF, JSON stroke list and OpenRaster file."""
+
+import json
+import zipfile
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from painting_dreams.agent import build_policy, stroke_model_painter
+from painting_dreams.cli import choose_run, cli
+from painting_dreams.export import paint_image, write_painting
+from painting_dreams.paint import MyPaintEnv
+from painting_dreams.pipelines.agent.pipeline import RUNS
+from painting_dreams.world_model.stroke_model import StrokeModel
+
+
+def test_paint_image_writes_png_gif_json_and_ora(tmp_path):
+    policy = build_policy("color", filters=8, residual_blocks=1, action_embedding=8, dense_units=16, lstm_units=16)
+    painter = stroke_model_painter(StrokeModel("color"), "color", "alpha_over")
+    target = np.random.default_rng(0).random((64, 64, 3)).astype(np.float32)
+    painting = paint_image(policy, painter, "color", target, strokes=5)
+    paths = write_painting(painting, tmp_path / "out", "photo")
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["photo.gif", "photo.json", "photo.ora", "photo.png"]
+
+    # The PNG is what real MyPaint paints with the agent's actions.
+    env = MyPaintEnv(variant="color", absolute=True, max_steps=5)
+    env.reset()
+    for action in painting.actions:
+        canvas = env.step(np.clip(action, 0, 1))[0]["canvas"]
+    np.testing.assert_array_equal(np.asarray(Image.open(paths["png"])), canvas)
+
+    record = json.loads(paths["json"].read_text())
+    assert record["variant"] == "color" and len(record["strokes"]) == 5 and len(record["actions"]) == 5
+    first = record["strokes"][0]
+    assert set(first) == {"start", "end", "control", "pressure", "size", "jump", "rgb"}
+    assert 0 <= first["pressure"] <= 0.8 and 0 <= first["size"] <= 2 and all(0 <= v <= 64 for v in first["end"])
+
+    with Image.open(paths["gif"]) as gif:
+        assert gif.n_frames >= 6 and gif.size == (4 * (3 * 64 + 4), 4 * 64)
+
+    with zipfile.ZipFile(paths["ora"]) as ora:
+        assert ora.read("mimetype") == b"image/openraster"
+        with ora.open("mergedimage.png") as f:
+            merged = np.asarray(Image.open(f).convert("RGB")).astype(int)
+    assert np.abs(merged - canvas).max() <= 1  # the strokes layer over white is MyPaint's painting
+
+
+def test_choose_run_prefers_colour_agents_near_the_stroke_count():
+    assert choose_run(["mnist_8", "celeba_15", "celeba_50"], RUNS, 40) == "celeba_50"
+    assert choose_run(["mnist_8", "celeba_15", "celeba_50"], RUNS, 10) == "celeba_15"
+    assert choose_run(["mnist_8"], RUNS, 50) == "mnist_8"
+    with pytest.raises(Exception, match="no trained agent found"):
+        choose_run([], RUNS, 8)
+
+
+def test_paint_command_explains_bad_images(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(cli, ["paint", str(tmp_path / "nope.jpg")])
+    assert result.exit_code != 0 and "does not exist" in result.output
+    Image.new("L", (8, 8)).save(tmp_path / "tiny.png")
+    result = runner.invoke(cli, ["paint", str(tmp_path / "tiny.png")])
+    assert result.exit_code != 0 and "only 8x8" in result.output
+    result = runner.invoke(cli, ["paint", str(tmp_path / "tiny.png"), "--strokes", "0"])
+    assert result.exit_code != 0 and "--strokes" in result.output
