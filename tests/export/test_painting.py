@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from painting_dreams.agent import build_policy, stroke_model_painter
-from painting_dreams.cli import choose_run, cli
+from painting_dreams.commands import choose_run, cli
 from painting_dreams.export import paint_image, write_painting
 from painting_dreams.paint import MyPaintEnv
 from painting_dreams.pipelines.agent.pipeline import RUNS

@@ -1,5 +1,7 @@
 """The ``painting-dreams`` command: paint your own picture with a trained agent, or run pipelines.
 
+(Not named ``cli.py``: Kedro takes a project's ``<package>/cli.py`` as its own CLI override.)
+
     painting-dreams paint photo.jpg --strokes 50 --out out/
     painting-dreams run --pipeline agent --namespaces mnist_8      (same as `kedro run ...`)
 """
