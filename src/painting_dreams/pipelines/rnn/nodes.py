@@ -1,0 +1,43 @@
+"""Nodes of the ``rnn`` pipeline: thin calls into :mod:`painting_dreams.world_model.training`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from painting_dreams.episodes import Episodes
+from painting_dreams.episodes.split import split_episodes
+from painting_dreams.world_model.mdn_rnn import MDNRNN
+from painting_dreams.world_model.training import encode_strokes, train_mdn_rnn
+from painting_dreams.world_model.vae import ConvVAE
+
+
+def _training_episodes(stroke_episodes: Episodes, world_model: dict[str, Any], parameters: dict[str, Any]) -> slice:
+    return split_episodes(len(stroke_episodes), world_model["held_out_fraction"],
+                          max_train=parameters["max_episodes"]).train
+
+
+def encode_stroke_episodes(stroke_episodes: Episodes, vae: ConvVAE, world_model: dict[str, Any],
+                           parameters: dict[str, Any]) -> dict[str, np.ndarray]:
+    """VAE posteriors ``mu``, ``logvar`` ``(N, T, z)`` of the strokes of the training episodes."""
+    strokes = stroke_episodes.arrays(["strokes"], episodes=_training_episodes(stroke_episodes, world_model,
+                                                                               parameters))["strokes"]
+    mu, logvar = encode_strokes(vae, strokes, batch_size=parameters["encode_batch_size"])
+    return {"mu": mu, "logvar": logvar}
+
+
+def train_latent_mdn_rnn(stroke_latents: dict[str, np.ndarray], stroke_episodes: Episodes,
+                         world_model: dict[str, Any], parameters: dict[str, Any]) -> tuple[MDNRNN, dict]:
+    """Train the MDN-RNN to predict each stroke's latent from the previous one and the action."""
+    actions = stroke_episodes.arrays(["actions"], episodes=_training_episodes(stroke_episodes, world_model,
+                                                                               parameters))["actions"]
+    if stroke_latents["mu"].shape[:2] != actions.shape[:2]:
+        raise ValueError(
+            f"stroke_latents hold {stroke_latents['mu'].shape[:2]} (episodes, steps) but the training episodes are "
+            f"{actions.shape[:2]}: the latents are stale, rerun the encode_stroke_episodes node"
+        )
+    log_dir = f"{world_model['tensorboard_dir']}/{stroke_episodes.manifest['variant']}/mdn_rnn"
+    rnn, history = train_mdn_rnn(stroke_latents["mu"], stroke_latents["logvar"], actions, parameters["training"],
+                                 log_dir=log_dir, progress=world_model["progress"])
+    return rnn, {**history, "train_episodes": len(actions)}
