@@ -9,6 +9,7 @@ Out: ``world_model_scores`` (held-out MSE of the VAE and both painters vs blank)
 
 from kedro.pipeline import Node, Pipeline
 
+from painting_dreams.paint.actions import VARIANTS
 from painting_dreams.pipelines.blending.nodes import (
     choose_default_painter,
     paint_world_model_strokes,
@@ -20,7 +21,6 @@ from painting_dreams.pipelines.blending.nodes import (
     score_world_models,
 )
 
-VARIANTS = ("mnist", "color")
 MODELS = ["vae", "mdn_rnn", "stroke_model"]
 
 

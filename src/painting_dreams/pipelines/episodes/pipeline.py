@@ -6,9 +6,9 @@ One namespace per variant (``mnist``, ``color``) holding ``canvas_episodes``,
 
 from kedro.pipeline import Node, Pipeline, pipeline
 
+from painting_dreams.paint.actions import VARIANTS
 from painting_dreams.pipelines.episodes.nodes import generate_episodes, plot_episodes
 
-VARIANTS = ("mnist", "color")
 KINDS = ("canvas", "stroke")
 
 

@@ -7,9 +7,9 @@ One namespace per variant (``mnist``, ``color``): ``<variant>.stroke_episodes`` 
 
 from kedro.pipeline import Node, Pipeline
 
+from painting_dreams.paint.actions import VARIANTS
 from painting_dreams.pipelines.rnn.nodes import encode_stroke_episodes, train_latent_mdn_rnn
 
-VARIANTS = ("mnist", "color")
 
 
 def create_pipeline(**kwargs) -> Pipeline:

@@ -6,9 +6,9 @@ One namespace per variant (``mnist``, ``color``): ``<variant>.stroke_episodes`` 
 
 from kedro.pipeline import Node, Pipeline
 
+from painting_dreams.paint.actions import VARIANTS
 from painting_dreams.pipelines.vae.nodes import train_stroke_vae
 
-VARIANTS = ("mnist", "color")
 
 
 def create_pipeline(**kwargs) -> Pipeline:
