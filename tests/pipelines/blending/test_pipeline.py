@@ -11,7 +11,7 @@ from kedro.runner import SequentialRunner
 from PIL import Image
 
 from painting_dreams.pipelines.blending import create_pipeline
-from painting_dreams.pipelines.blending.nodes import choose_default_painter
+from painting_dreams.pipelines.blending.nodes import choose_default_painter, plot_blending
 from painting_dreams.pipelines.rnn import create_pipeline as rnn_pipeline
 from painting_dreams.pipelines.stroke_model import create_pipeline as stroke_model_pipeline
 from painting_dreams.pipelines.vae import create_pipeline as vae_pipeline
@@ -47,6 +47,12 @@ def test_the_default_painter_is_the_painter_with_the_lowest_ratio():
     assert (choice["painter"], choice["meets_target"]) == ("vae_rnn", False)
     with pytest.raises(ValueError, match="no painter has a held-out score"):
         choose_default_painter(scores({"vae": 0.1, "vae_rnn": np.nan, "stroke_model": np.nan}), report)
+
+
+def test_a_figure_episode_out_of_range_is_named():
+    held_out = {"actions": np.zeros((2, 3, 7), np.float32), "variant": "mnist"}
+    with pytest.raises(ValueError, match="figure_episode is 5, but only 2 held-out canvas episodes"):
+        plot_blending(held_out, np.zeros((2, 3, 64, 64, 4)), {"painter": "stroke_model"}, {"figure_episode": 5})
 
 
 @pytest.mark.parametrize("variant", ["mnist", "color"])

@@ -159,7 +159,11 @@ def plot_blending(held_out_canvas_episodes: dict[str, Any], world_model_strokes:
                   default_painter: dict[str, Any], blending: dict[str, Any]) -> Figure:
     """The seed's blending figure for one held-out episode: MyPaint's canvases, then ours per source and compositor."""
     e = held_out_canvas_episodes
-    i = slice(blending["figure_episode"], blending["figure_episode"] + 1)
+    episode = blending["figure_episode"]
+    if not 0 <= episode < len(e["actions"]):
+        raise ValueError(f"figure_episode is {episode}, but only {len(e['actions'])} held-out canvas episodes are "
+                         f"composited: use 0 to {len(e['actions']) - 1}")
+    i = slice(episode, episode + 1)
     painter = PAINTERS[default_painter["painter"]]
     rows = {}
     for label, strokes in (("MyPaint strokes", e["strokes"]), (painter, world_model_strokes)):
