@@ -1,6 +1,7 @@
 """Painting a user's image: real MyPaint PNG, stroke GIF, JSON stroke list and OpenRaster file."""
 
 import json
+import os
 import zipfile
 
 import numpy as np
@@ -21,8 +22,14 @@ def test_paint_image_writes_png_gif_json_and_ora(tmp_path):
     painter = stroke_model_painter(StrokeModel("color"), "color", "alpha_over")
     target = np.random.default_rng(0).random((64, 64, 3)).astype(np.float32)
     painting = paint_image(policy, painter, "color", target, strokes=5)
-    paths = write_painting(painting, tmp_path / "out", "photo")
+    old_umask = os.umask(0o022)
+    try:
+        paths = write_painting(painting, tmp_path / "out", "photo")
+    finally:
+        os.umask(old_umask)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["photo.gif", "photo.json", "photo.ora", "photo.png"]
+    # readable by others like any file a program writes (the temporary files are 0600 until renamed)
+    assert {oct(p.stat().st_mode & 0o777) for p in paths.values()} == {"0o644"}
 
     # The PNG is what real MyPaint paints with the agent's actions.
     env = MyPaintEnv(variant="color", absolute=True, max_steps=5)

@@ -8,14 +8,14 @@ An OpenRaster file is a zip whose first member is an uncompressed ``mimetype`` h
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
 import numpy as np
 from PIL import Image
+
+from painting_dreams.export.files import atomic_target
 
 MIMETYPE = "image/openraster"
 
@@ -59,17 +59,11 @@ def write_openraster(path: str | Path, layers: list[tuple[str, np.ndarray]], bac
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as ora:
-            ora.writestr(zipfile.ZipInfo("mimetype"), MIMETYPE, compress_type=zipfile.ZIP_STORED)
-            ora.writestr("stack.xml", stack_xml, compress_type=zipfile.ZIP_DEFLATED)
-            for i, (_, pixels) in enumerate(stack):
-                ora.writestr(f"data/layer{i}.png", _png_bytes(Image.fromarray(pixels, "RGBA")))
-            ora.writestr("mergedimage.png", _png_bytes(merged))
-            ora.writestr("Thumbnails/thumbnail.png", _png_bytes(thumbnail))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_target(path) as tmp, open(tmp, "wb") as raw, zipfile.ZipFile(raw, "w") as ora:
+        ora.writestr(zipfile.ZipInfo("mimetype"), MIMETYPE, compress_type=zipfile.ZIP_STORED)
+        ora.writestr("stack.xml", stack_xml, compress_type=zipfile.ZIP_DEFLATED)
+        for i, (_, pixels) in enumerate(stack):
+            ora.writestr(f"data/layer{i}.png", _png_bytes(Image.fromarray(pixels, "RGBA")))
+        ora.writestr("mergedimage.png", _png_bytes(merged))
+        ora.writestr("Thumbnails/thumbnail.png", _png_bytes(thumbnail))
     return path

@@ -8,14 +8,13 @@ stroke list in env units (JSON) and an OpenRaster file with the strokes on their
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
+from painting_dreams.export.files import atomic_target
 from painting_dreams.export.openraster import write_openraster
 from painting_dreams.paint.actions import ActionLayout
 from painting_dreams.paint.painter import MyPaintPainter
@@ -80,14 +79,8 @@ def _frames(painting: Painting) -> list[Image.Image]:
 
 
 def _write_atomically(path: Path, write) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_target(path) as tmp:
         write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_painting(painting: Painting, out_dir: str | Path, name: str) -> dict[str, Path]:
