@@ -1,0 +1,97 @@
+"""`dvc repro` over the Kedro pipelines: builds a stage's chain, does nothing the second time, and
+reruns only the changed stage and what follows after a parameter change.
+
+Runs the real DVC and Kedro on a copy of the project switched to the quick configuration
+(params.yaml), with the stroke model cut to 2 epochs so the whole test takes about a minute.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import PROJECT_ROOT
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def _run(args: list[str], cwd: Path) -> str:
+    env = {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}", "KEDRO_DISABLE_TELEMETRY": "1"}
+    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, f"{' '.join(args)} failed ({result.returncode}):\n{output[-4000:]}"
+    return output
+
+
+def _ran_stages(output: str) -> set[str]:
+    return set(re.findall(r"Running stage '([^']+)'", output))
+
+
+def _set_epochs(project: Path, epochs: int) -> None:
+    path = project / "conf" / "quick" / "parameters_stroke_model.yml"
+    text, count = re.subn(r"(?m)^(\s+epochs:) \d+", rf"\1 {epochs}", path.read_text())
+    assert count == 1, f"no single `epochs:` line in {path}"
+    path.write_text(text)
+
+
+@pytest.fixture(scope="module")
+def quick_project(tmp_path_factory) -> Path:
+    """The project's files (as git sees them, data excluded) in a fresh git repo, on the quick env."""
+    project = tmp_path_factory.mktemp("dvc_project")
+    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+                           cwd=PROJECT_ROOT, capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, files):
+        source = PROJECT_ROOT / name
+        if name.startswith("data/") or not source.is_file():
+            continue
+        (project / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, project / name)
+    params = yaml.safe_load((project / "params.yaml").read_text())
+    params["kedro"] = {"env": "quick", "conf": "conf/quick", "out": "data/quick"}
+    (project / "params.yaml").write_text(yaml.safe_dump(params))
+    _set_epochs(project, 2)
+    subprocess.run(["git", "init", "-q"], cwd=project, check=True)
+    return project
+
+
+def test_stage_names_follow_the_pipelines(quick_project):
+    stages = _run(["dvc", "stage", "list"], quick_project)
+    names = {line.split()[0] for line in stages.splitlines() if line.strip()}
+    for pipeline in ("data_prep@mnist", "episodes@color", "vae@mnist", "rnn@color", "stroke_model@mnist",
+                     "blending@color", "agent@mnist_8", "agent@celeba_50", "evaluation@kmnist_15",
+                     "evaluation_results"):
+        assert pipeline in names
+    # the quick env's outputs, never the full ones
+    assert "data/quick/06_models/mnist_stroke_model.keras" in stages
+
+
+def test_repro_twice_then_a_parameter_change_reruns_only_downstream(quick_project):
+    first = _run(["dvc", "repro", "stroke_model@mnist"], quick_project)
+    assert _ran_stages(first) == {"episodes@mnist", "stroke_model@mnist"}
+    assert (quick_project / "data/quick/06_models/mnist_stroke_model.keras").stat().st_size > 10_000
+    lock = yaml.safe_load((quick_project / "dvc.lock").read_text())
+    assert set(lock["stages"]) == {"episodes@mnist", "stroke_model@mnist"}
+    assert lock["stages"]["stroke_model@mnist"]["cmd"] == "kedro run --env quick --pipeline stroke_model --namespaces mnist"
+
+    second = _run(["dvc", "repro", "stroke_model@mnist"], quick_project)
+    assert _ran_stages(second) == set()
+    assert "didn't change, skipping" in second
+
+    _set_epochs(quick_project, 1)
+    status = _run(["dvc", "status", "stroke_model@mnist"], quick_project)
+    assert "stroke_model@mnist" in status and "episodes@mnist" not in status
+    assert "conf/quick/parameters_stroke_model.yml" in status
+
+    third = _run(["dvc", "repro", "stroke_model@mnist"], quick_project)
+    assert _ran_stages(third) == {"stroke_model@mnist"}
+    lock = yaml.safe_load((quick_project / "dvc.lock").read_text())
+    tracked = lock["stages"]["stroke_model@mnist"]["params"]["conf/quick/parameters_stroke_model.yml"]
+    assert tracked["stroke_model"]["training"]["epochs"] == 1
+    assert "Data and pipelines are up to date" in _run(["dvc", "status", "stroke_model@mnist"], quick_project)
