@@ -5,7 +5,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 KEDRO := $(VENV)/bin/kedro
 PYTHON := $(VENV)/bin/python
 
-.PHONY: install run test benchmarks viz clean-data
+.PHONY: install run test benchmarks viz
 
 $(VENV)/.installed: pyproject.toml requirements.txt scripts/install.sh
 	VENV=$(VENV) scripts/install.sh
@@ -21,3 +21,10 @@ test: install  ## the whole test suite
 
 benchmarks: install  ## print the speed figures quoted in the README
 	$(PYTHON) benchmarks/env_speed.py
+	$(PYTHON) benchmarks/episodes_speed.py
+	$(PYTHON) benchmarks/world_model_speed.py
+	$(PYTHON) benchmarks/agent_speed.py
+
+viz: install  ## static kedro-viz site in build/, checked in headless Chromium (apt: chromium)
+	$(PYTHON) scripts/check_viz.py --build
+	@echo "Lineage: python -m http.server -d build 4141, then open http://127.0.0.1:4141/"
