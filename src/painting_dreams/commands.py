@@ -69,9 +69,8 @@ def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env:
         context = session.load_context()
         catalog, params = context.catalog, context.params
 
-    from painting_dreams.agent import stroke_model_painter
     from painting_dreams.agent.training import TrainingConfig
-    from painting_dreams.pipelines.agent.nodes import run_parameters
+    from painting_dreams.pipelines.agent.nodes import dream_painter, run_parameters
     from painting_dreams.pipelines.agent.pipeline import RUNS
 
     if run is not None and run not in RUNS:
@@ -86,7 +85,7 @@ def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env:
     strokes = strokes or TrainingConfig.from_params(run_params["training"]).strokes
     click.echo(f"Painting {image} with agent {run} ({variant} paint, {strokes} strokes)...")
     policy = catalog.load(f"{run}.agent_policy")
-    painter = stroke_model_painter(catalog.load(f"{variant}.stroke_model"), variant, run_params["compositor"])
+    painter = dream_painter(catalog.load(f"{variant}.stroke_model"), run_params)
     painting = paint_image(policy, painter, variant, target, strokes)
     paths = write_painting(painting, out_dir, image.stem)
     mse = lambda a: float(((a - target) ** 2).mean())  # noqa: E731

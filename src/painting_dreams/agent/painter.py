@@ -12,6 +12,14 @@ differentiable way to turn them into a new canvas. :class:`DreamPainter` gets it
   ``darker_of``, ``darkness_mask``), or any function ``(canvas, stroke RGBA) -> canvas``.
 
 So the agent code does not care which world model is behind it.
+
+The ``mnist`` variant's pressure, size and jump take two values in the real env (below 0.5 the
+first, else the second), but a world model trained on random actions paints a smooth blend in
+between, and an agent left alone parks those fields at 0.5, where the dream's half-thick stroke
+is something MyPaint never paints. With ``discrete="straight_through"`` (the default) the dream
+paints the snapped action (each two-valued field set to 0.25 or 0.75, inside the model's training
+range) and takes its gradient from the smooth, unsnapped stroke:
+``stroke = soft + stop_gradient(hard - soft)``. ``discrete="soft"`` paints the blend, as the seed did.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ from painting_dreams.world_model.compositors import COMPOSITORS, composite
 from painting_dreams.world_model.painters import StrokeModelPainter
 
 CompositeFn = Callable[[tf.Tensor, tf.Tensor], tf.Tensor]
+DISCRETE_MODES = ("straight_through", "soft")
 
 
 class _FunctionPainter:
@@ -49,36 +58,56 @@ class DreamPainter:
     per row of ``actions`` (absolute layout, normalised) and lays it on ``canvas`` (RGB on white).
     """
 
-    def __init__(self, painter: Any, variant: str, compositor: str | CompositeFn = "alpha_over"):
+    def __init__(self, painter: Any, variant: str, compositor: str | CompositeFn = "alpha_over",
+                 discrete: str = "straight_through"):
         self.painter = painter
         self.layout = ActionLayout(variant, absolute=True)
         if isinstance(compositor, str) and compositor not in COMPOSITORS:
             raise ValueError(f"unknown compositor {compositor!r}: choose one of {', '.join(COMPOSITORS)}")
         if compositor == "darkness_mask" and variant != "color":
             raise ValueError("the darkness_mask compositor blends in the brush colour: use it with the 'color' variant")
+        if discrete not in DISCRETE_MODES:
+            raise ValueError(f"unknown discrete mode {discrete!r}: choose one of {', '.join(DISCRETE_MODES)}")
         self.compositor = compositor
+        self.discrete = discrete
+        # which of the stroke fields (the absolute layout without its start point) are two-valued
+        stroke_fields = self.layout.fields[2:]
+        self._two_valued = tf.constant([f in self.layout.two_valued_fields for f in stroke_fields])
+        self._snaps = discrete == "straight_through" and bool(self.layout.two_valued_fields)
 
     @classmethod
     def from_function(cls, render: Callable[[tf.Tensor], tf.Tensor], variant: str,
-                      compositor: str | CompositeFn = "alpha_over") -> DreamPainter:
+                      compositor: str | CompositeFn = "alpha_over", discrete: str = "straight_through") -> DreamPainter:
         """From ``render(actions (B, A) absolute) -> stroke (B, 64, 64, 4)`` premultiplied RGBA."""
-        return cls(_FunctionPainter(render), variant, compositor)
+        return cls(_FunctionPainter(render), variant, compositor, discrete)
+
+    def snap(self, stroke_actions: tf.Tensor) -> tf.Tensor:
+        """Two-valued fields set to 0.25 or 0.75 (the env's choice), the others unchanged."""
+        snapped = tf.where(stroke_actions >= 0.5, 0.75, 0.25)
+        return tf.where(self._two_valued, snapped, stroke_actions)
 
     def initial_state(self, batch_size):
         return self.painter.initial_state(batch_size)
 
     def paint(self, canvas: tf.Tensor, actions: tf.Tensor, state=()) -> tuple[tf.Tensor, Any]:
-        stroke, state = self.painter.step(actions[:, 2:], actions[:, :2], state)
+        starts, stroke_actions = actions[:, :2], actions[:, 2:]
+        if self._snaps:
+            soft, _ = self.painter.step(stroke_actions, starts, state)
+            hard, state = self.painter.step(self.snap(stroke_actions), starts, state)
+            stroke = soft + tf.stop_gradient(hard - soft)
+        else:
+            stroke, state = self.painter.step(stroke_actions, starts, state)
         if callable(self.compositor):
             return self.compositor(canvas, stroke), state
         colour = actions[:, -3:] if self.layout.variant == "color" else None  # red, green, blue come last
         return composite(self.compositor, canvas, stroke, colour), state
 
 
-def stroke_model_painter(model: keras.Model, variant: str, compositor: str | CompositeFn = "alpha_over") -> DreamPainter:
+def stroke_model_painter(model: keras.Model, variant: str, compositor: str | CompositeFn = "alpha_over",
+                         discrete: str = "straight_through") -> DreamPainter:
     """A :class:`DreamPainter` over the trained non-recurrent stroke model ``(starts, actions) -> RGBA``."""
     model_variant = getattr(model, "variant", variant)
     if model_variant != variant:
         raise ValueError(f"the stroke model paints the {model_variant!r} variant but the agent run asks for {variant!r}: "
                          f"load <{variant}>.stroke_model or change the run's variant")
-    return DreamPainter(StrokeModelPainter(model), variant, compositor)
+    return DreamPainter(StrokeModelPainter(model), variant, compositor, discrete)

@@ -65,6 +65,11 @@ class ActionLayout:
     def size(self) -> int:
         return len(self.fields)
 
+    @property
+    def two_valued_fields(self) -> tuple[str, ...]:
+        """Fields the env snaps to one of two values (below 0.5: the first, else the second)."""
+        return ("pressure", "size", "jump") if self.variant == "mnist" else ()
+
     def index(self, field: str) -> int:
         return self.fields.index(field)
 

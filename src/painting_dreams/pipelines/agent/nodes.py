@@ -38,9 +38,10 @@ def run_parameters(defaults: dict[str, Any], run: dict[str, Any]) -> dict[str, A
 
 
 def dream_painter(stroke_model: keras.Model, params: dict) -> DreamPainter:
-    """The run's painter: its stroke model and compositor."""
-    """The run's dream painter: the stroke model and the run's compositor (also used by ``evaluation``)."""
-    return stroke_model_painter(stroke_model, params["variant"], params["compositor"])
+    """The run's dream painter: the stroke model, the run's compositor and its handling of two-valued
+    action fields (also used by ``evaluation``)."""
+    return stroke_model_painter(stroke_model, params["variant"], params["compositor"],
+                                params.get("discrete_actions", "straight_through"))
 
 
 def _images(targets: dict[str, np.ndarray], split: str, limit: int | None) -> np.ndarray:
