@@ -14,7 +14,8 @@ install: $(VENV)/.installed
 
 run: install  ## the main job on the bundled defaults (quick configuration)
 	$(KEDRO) run --env quick
-	@echo "Pictures: data/quick/08_reporting/"
+	@echo "Pictures made (open the grid and GIF under evaluation/ first):"
+	@find data/quick/08_reporting -name '*.png' -o -name '*.gif' | sort | sed 's/^/  /'
 
 test: install  ## the whole test suite
 	$(PYTHON) -m pytest
