@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from painting_dreams.evaluation.figures import stroke_by_stroke_frames
 from painting_dreams.export.files import atomic_target
 from painting_dreams.export.openraster import write_openraster
 from painting_dreams.paint.actions import ActionLayout
@@ -66,16 +67,10 @@ def paint_with_mypaint(actions: np.ndarray, variant: str, size: int = 64) -> tup
 
 
 def _frames(painting: Painting) -> list[Image.Image]:
-    to_uint8 = lambda x: np.round(np.clip(x, 0, 1) * 255).astype(np.uint8)  # noqa: E731
-    gap = np.full((painting.target.shape[0], 2, 3), 255, np.uint8)
-    blank = np.full_like(painting.real_steps[0], 255)
-    frames = []
-    for s in range(-1, len(painting.actions)):
-        dream = blank if s < 0 else to_uint8(painting.dream_steps[s])
-        real = blank if s < 0 else painting.real_steps[s]
-        row = np.concatenate([to_uint8(painting.target), gap, dream, gap, real], axis=1)
-        frames.append(Image.fromarray(np.kron(row, np.ones((GIF_SCALE, GIF_SCALE, 1), np.uint8))))
-    return frames + [frames[-1]] * 3
+    """The GIF's frames: target | dream so far | real so far, one per stroke (as the evaluation draws them)."""
+    frames = stroke_by_stroke_frames(painting.target[None], painting.dream_steps[None],
+                                     painting.real_steps[None] / 255.0, images=1, scale=GIF_SCALE, hold_frames=3)
+    return [Image.fromarray(frame) for frame in frames]
 
 
 def _write_atomically(path: Path, write) -> None:

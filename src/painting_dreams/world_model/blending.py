@@ -89,8 +89,7 @@ def blending_errors(composited, real) -> dict[str, float]:
     ``mse``: over every step's canvas; ``final_mse``: the last step only; ``max_error``: the
     largest absolute difference of any channel of any pixel, in [0, 1].
     """
-    real = np.asarray(real)
-    real = real.astype(np.float32) / 255.0 if real.dtype == np.uint8 else real.astype(np.float32)
+    real = unit_rgba(real)
     error = np.asarray(composited, np.float32) - real
     return {
         "mse": float(np.mean(np.square(error))),
@@ -104,8 +103,7 @@ def blending_figure(real_canvases, rows: Mapping[str, np.ndarray], title: str = 
 
     ``real_canvases`` ``(T, H, W, 3)`` (uint8 or [0, 1]); ``rows`` maps a label to ``(T, H, W, 3)``.
     """
-    real = np.asarray(real_canvases)
-    real = real.astype(np.float32) / 255.0 if real.dtype == np.uint8 else real
+    real = unit_rgba(real_canvases)
     all_rows = {"MyPaint": real, **rows}
     steps = real.shape[0]
     figure = Figure(figsize=(steps * 0.8 + 2.2, len(all_rows) * 0.85 + 0.5), layout="constrained")

@@ -14,21 +14,13 @@ from painting_dreams.episodes import Episodes
 from painting_dreams.episodes.figures import episode_mosaic, plot_episode_strips
 from painting_dreams.pipelines.episodes import create_pipeline
 from painting_dreams.pipelines.episodes.nodes import generate_episodes
+from tests.pipelines.world_model_catalog import parameter_datasets
 
 
 @pytest.fixture(scope="module")
 def quick_parameters(project_root: Path) -> dict:
     parameters = yaml.safe_load((project_root / "conf" / "quick" / "parameters_episodes.yml").read_text())["episodes"]
     return {**parameters, "workers": 2, "progress": False}
-
-
-def parameter_datasets(name: str, value) -> dict:
-    """``params:a``, ``params:a.b``, ... as Kedro's context would add them."""
-    datasets = {f"params:{name}": MemoryDataset(value)}
-    if isinstance(value, dict):
-        for key, inner in value.items():
-            datasets.update(parameter_datasets(f"{name}.{key}", inner))
-    return datasets
 
 
 def test_pipeline_has_the_four_combinations():
