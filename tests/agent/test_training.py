@@ -35,6 +35,22 @@ def test_a_few_steps_lower_the_dream_mse(mnist_painter, paintings, tmp_path):
     assert list((tmp_path / "tensorboard").glob("events.out.tfevents.*"))
 
 
+def test_the_prefix_loss_scores_every_policy_step_and_l2_alone_learns(mnist_painter, paintings, tmp_path):
+    """No critic, 2 strokes per step, the loss on the canvas after each step: it learns, and its L2 term is more
+    than the final canvas's alone."""
+    keras.utils.set_random_seed(0)
+    policy = build_policy("mnist", {"jump": 0.0}, **TINY_POLICY, strokes_per_step=2, canvas_resolution=32)
+    config = tiny_config(steps=30, adversarial_weight=0.0, prefix_weight=1.0, strokes=4)
+    trainer = DreamTrainer(policy, build_critic(**TINY_CRITIC), mnist_painter, paintings, config, tmp_path, name="t")
+    before = dream_mse(policy, mnist_painter, paintings, 4)
+    history = trainer.run()
+    assert dream_mse(policy, mnist_painter, paintings, 4) < 0.85 * before
+    assert (history["l2_loss"] > 10.0 * history["mse"] * 1.01).all()  # + the first step's canvas, worse than the last
+    assert (history["critic_loss"] == 0).all() and (history["adversarial_loss"] == 0).all()
+    with pytest.raises(ValueError, match="prefix_weight is -1"):
+        tiny_config(prefix_weight=-1.0)
+
+
 def test_a_run_killed_with_sigkill_resumes_from_its_last_checkpoint(mnist_stroke_model, mnist_painter, paintings,
                                                                      tmp_path, caplog):
     """A real kill: a subprocess trains until its second checkpoint exists, then gets SIGKILL; a rerun carries on."""

@@ -90,17 +90,50 @@ class DreamPainter:
         return self.painter.initial_state(batch_size)
 
     def paint(self, canvas: tf.Tensor, actions: tf.Tensor, state=()) -> tuple[tf.Tensor, Any]:
+        stroke, state = self._render(actions, state)
+        return self._lay(canvas, stroke, actions), state
+
+    def paint_many(self, canvas: tf.Tensor, actions: tf.Tensor, state=(),
+                   keep_canvases: bool = False) -> tuple[tf.Tensor, Any, list | None]:
+        """Paint the strokes ``actions`` ``(B, n, A)`` one after another; ``(canvas, state, canvases)``.
+
+        ``canvases`` is the canvas after each of the n strokes if ``keep_canvases``, else ``None``.
+        A stateless painter (the stroke model) renders all n strokes in one call, which is
+        cheaper than n calls; a recurrent one (VAE + MDN-RNN) goes stroke by stroke.
+        """
+        n = actions.shape[1]
+        if isinstance(state, tuple) and state == ():
+            flat = tf.reshape(actions, (-1, actions.shape[-1]))
+            strokes = self._render(flat, state)[0]
+            strokes = tf.reshape(strokes, tf.concat([tf.shape(actions)[:2], tf.shape(strokes)[1:]], 0))
+            strokes = [strokes[:, i] for i in range(n)]
+        else:
+            strokes = []
+            for i in range(n):
+                stroke, state = self._render(actions[:, i], state)
+                strokes.append(stroke)
+        canvases = [] if keep_canvases else None
+        for i in range(n):
+            canvas = self._lay(canvas, strokes[i], actions[:, i])
+            if keep_canvases:
+                canvases.append(canvas)
+        return canvas, state, canvases
+
+    def _render(self, actions: tf.Tensor, state) -> tuple[tf.Tensor, Any]:
+        """Stroke RGBA of each row of ``actions`` (absolute layout), snapped if the variant is two-valued."""
         starts, stroke_actions = actions[:, :2], actions[:, 2:]
         if self._snaps:
             soft, _ = self.painter.step(stroke_actions, starts, state)
             hard, state = self.painter.step(self.snap(stroke_actions), starts, state)
-            stroke = soft + tf.stop_gradient(hard - soft)
-        else:
-            stroke, state = self.painter.step(stroke_actions, starts, state)
+            return soft + tf.stop_gradient(hard - soft), state
+        return self.painter.step(stroke_actions, starts, state)
+
+    def _lay(self, canvas: tf.Tensor, stroke: tf.Tensor, actions: tf.Tensor) -> tf.Tensor:
+        """Composite one stroke per row onto ``canvas``."""
         if callable(self.compositor):
-            return self.compositor(canvas, stroke), state
+            return self.compositor(canvas, stroke)
         colour = actions[:, -3:] if self.layout.variant == "color" else None  # red, green, blue come last
-        return composite(self.compositor, canvas, stroke, colour), state
+        return composite(self.compositor, canvas, stroke, colour)
 
 
 def stroke_model_painter(model: keras.Model, variant: str, compositor: str | CompositeFn = "alpha_over",

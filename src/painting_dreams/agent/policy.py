@@ -1,22 +1,32 @@
-"""The SPIRAL-style painting policy (SPIRAL, Figure 12, as the seed adapted it).
+"""The painting policy: SPIRAL's (Figure 12, as the seed adapted it) and a cheaper variant of it.
 
-One step of the policy sees the target, the current canvas and its previous action, and emits
-one whole action:
+One step of the policy sees the target, the current canvas and its previous action(s), and emits
+``strokes_per_step`` whole actions at once:
 
     target --strided convs--> (8, 8, C) --+
-    canvas --strided convs--> (8, 8, C) --+--> residual blocks --> dense --> LSTM --> dense, sigmoid --> action
-    previous action --MLP--> (C,) broadcast --+
+    canvas --strided convs--> (8, 8, C) --+--> residual blocks --> dense --> LSTM --> dense, sigmoid --> k actions
+    previous actions --MLP--> (C,) broadcast --+
 
-The LSTM state is carried over the strokes of an episode. There is no autoregressive decoder:
+The LSTM state is carried over the steps of an episode. There is no autoregressive decoder:
 the head emits all fields at once, as the seed did. Fields listed in ``fixed_fields`` (the seed
 fixes ``jump`` to 0 for MNIST) are overwritten inside the model, so a saved policy keeps them.
-Every other field stays continuous, also ``pressure`` and ``size`` of the ``mnist`` variant:
-the world model interpolates between their two real values, the real env snaps them at 0.5, so
-a dream stroke of pressure 0.45 is replayed at MyPaint's lower pressure.
 
-The saved policy is one functional Keras model ``[target, canvas, previous_action, h, c] ->
-[action, h, c]`` made of two nested models: ``target_encoder`` (run once per episode by
-:func:`rollout`) and ``step`` (run once per stroke).
+What a step costs is set by three choices (the seed's policy is ``strokes_per_step=1``,
+``canvas_resolution=64``, ``encoder="separate"``):
+
+* ``strokes_per_step`` k: one policy step emits k strokes, painted one after another before the
+  policy looks at the canvas again (Learning to Paint paints 5 per step). The canvas encoder and
+  the LSTM run S / k times per painting instead of S times.
+* ``canvas_resolution``: the canvas (and, for ``joint``, the target) is average-pooled to 64, 32
+  or 16 pixels before its encoder; each halving drops one strided convolution and ~3/4 of the
+  encoder's cost.
+* ``encoder``: ``separate`` encodes the target once per painting and the canvas every step
+  (SPIRAL); ``joint`` runs one encoder every step over target and canvas stacked as 6 channels,
+  so the first convolution already sees where they differ.
+
+The saved policy is one functional Keras model ``[target, canvas, previous_actions, h, c] ->
+[actions (B, k, A), h, c]`` made of two nested models: ``target_encoder`` (run once per episode
+by :func:`rollout`) and ``step`` (run once per policy step).
 """
 
 from __future__ import annotations
@@ -62,12 +72,27 @@ def fixed_field_arrays(layout: ActionLayout, fixed_fields: dict[str, float] | No
     return mask, values
 
 
-def _image_encoder(filters: int, name: str) -> keras.Model:
-    """64x64x3 image -> (8, 8, filters) features by three strided convolutions."""
-    image = keras.Input(IMAGE_SHAPE)
-    x = layers.Conv2D(filters, 5, strides=2, padding="same", activation="relu")(image * 2.0 - 1.0)
-    x = layers.Conv2D(filters, 4, strides=2, padding="same", activation="relu")(x)
-    x = layers.Conv2D(filters, 4, strides=2, padding="same")(x)
+ENCODERS = ("separate", "joint")
+CANVAS_RESOLUTIONS = (64, 32, 16)
+
+
+def _pool(image, resolution: int):
+    """Average-pool a 64x64 image to ``resolution`` pixels (nothing at 64)."""
+    factor = IMAGE_SHAPE[0] // resolution
+    return layers.AveragePooling2D(factor)(image) if factor > 1 else image
+
+
+def _image_encoder(filters: int, name: str, resolution: int = 64, channels: int = 3) -> keras.Model:
+    """``resolution`` x ``resolution`` image(s) in [0, 1] -> (8, 8, filters) features by strided convolutions.
+
+    Three convolutions at 64 pixels (5x5, 4x4, 4x4, as SPIRAL), one fewer per halving.
+    """
+    image = keras.Input((resolution, resolution, channels))
+    kernels = {64: (5, 4, 4), 32: (5, 4), 16: (4,)}[resolution]
+    x = image * 2.0 - 1.0
+    for i, kernel in enumerate(kernels):
+        last = i == len(kernels) - 1
+        x = layers.Conv2D(filters, kernel, strides=2, padding="same", activation=None if last else "relu")(x)
     return keras.Model(image, x, name=name)
 
 
@@ -80,43 +105,108 @@ def _residual_block(x, filters: int):
 
 def build_policy(variant: str, fixed_fields: dict[str, float] | None = None, filters: int = 32,
                  residual_blocks: int = 2, action_embedding: int = 64, dense_units: int = 256,
-                 lstm_units: int = 256) -> keras.Model:
+                 lstm_units: int = 256, strokes_per_step: int = 1, canvas_resolution: int = 64,
+                 encoder: str = "separate") -> keras.Model:
     """The policy for ``variant``'s absolute action layout (see the module docstring)."""
     layout = ActionLayout(variant, absolute=True)
     mask, values = fixed_field_arrays(layout, fixed_fields)
+    if isinstance(strokes_per_step, bool) or not isinstance(strokes_per_step, int) or strokes_per_step < 1:
+        raise ValueError(f"strokes_per_step is {strokes_per_step!r}: use a whole number of strokes, at least 1")
+    if canvas_resolution not in CANVAS_RESOLUTIONS:
+        raise ValueError(f"canvas_resolution is {canvas_resolution!r}: choose one of "
+                         f"{', '.join(map(str, CANVAS_RESOLUTIONS))} (pixels the canvas is pooled to)")
+    if encoder not in ENCODERS:
+        raise ValueError(f"encoder is {encoder!r}: choose one of {', '.join(ENCODERS)}")
+    k, size = strokes_per_step, layout.size
 
-    target_encoder = _image_encoder(filters, "target_encoder")
-    canvas_encoder = _image_encoder(filters, "canvas_encoder")
+    target = keras.Input(IMAGE_SHAPE, name="target")
+    if encoder == "separate":
+        target_encoder = _image_encoder(filters, "target_encoder")
+        code_shape = (8, 8, filters)
+    else:  # the target only gets pooled here; the step's encoder reads it beside the canvas
+        target_encoder = keras.Model(target, _pool(target, canvas_resolution), name="target_encoder")
+        code_shape = (canvas_resolution, canvas_resolution, 3)
+    canvas_encoder = _image_encoder(filters, "canvas_encoder", canvas_resolution, 3 if encoder == "separate" else 6)
 
-    target_code = keras.Input((8, 8, filters), name="target_code")
+    target_code = keras.Input(code_shape, name="target_code")
     canvas = keras.Input(IMAGE_SHAPE, name="canvas")
-    previous_action = keras.Input((layout.size,), name="previous_action")
+    previous_action = keras.Input((k, size) if k > 1 else (size,), name="previous_action")
     h = keras.Input((lstm_units,), name="h")
     c = keras.Input((lstm_units,), name="c")
 
-    embedding = layers.Dense(action_embedding, activation="relu")(previous_action)
+    embedding = layers.Dense(action_embedding, activation="relu")(
+        layers.Flatten()(previous_action) if k > 1 else previous_action)
     embedding = layers.Reshape((1, 1, filters))(layers.Dense(filters)(embedding))
-    x = layers.ReLU()(layers.Add()([target_code, canvas_encoder(canvas), embedding]))  # broadcast over 8x8
+    pooled_canvas = _pool(canvas, canvas_resolution)
+    if encoder == "separate":
+        features = layers.Add()([target_code, canvas_encoder(pooled_canvas)])
+    else:
+        features = canvas_encoder(layers.Concatenate()([target_code, pooled_canvas]))
+    x = layers.ReLU()(layers.Add()([features, embedding]))  # broadcast over 8x8
     for _ in range(residual_blocks):
         x = _residual_block(x, filters)
     x = layers.Dense(dense_units, activation="relu")(layers.Flatten()(x))
     x, (h_next, c_next) = layers.LSTMCell(lstm_units, name="lstm")(x, [h, c])
-    action = layers.Dense(layout.size, activation="sigmoid", name="action_head")(x)
+    action = layers.Dense(k * size, activation="sigmoid", name="action_head")(x)
+    if k > 1:
+        action = layers.Reshape((k, size))(action)
     action = FixedActionFields(mask, values, name="fixed_fields")(action)
     step = keras.Model([target_code, canvas, previous_action, h, c], [action, h_next, c_next], name="step")
 
-    target = keras.Input(IMAGE_SHAPE, name="target")
-    outer = [target, keras.Input(IMAGE_SHAPE, name="canvas"), keras.Input((layout.size,), name="previous_action"),
+    outer = [target, keras.Input(IMAGE_SHAPE, name="canvas"), keras.Input(previous_action.shape[1:], name="previous_action"),
              keras.Input((lstm_units,), name="h"), keras.Input((lstm_units,), name="c")]
     return keras.Model(outer, step([target_encoder(target), *outer[1:]]), name=f"spiral_policy_{variant}")
 
 
 def action_size(policy: keras.Model) -> int:
+    """Fields of one action."""
     return int(policy.get_layer("step").output[0].shape[-1])
+
+
+def strokes_per_step(policy: keras.Model) -> int:
+    """Strokes one policy step emits (1 for the seed's policy, whose actions are ``(B, A)``)."""
+    shape = policy.get_layer("step").output[0].shape
+    return int(shape[1]) if len(shape) == 3 else 1
 
 
 def lstm_size(policy: keras.Model) -> int:
     return int(policy.get_layer("step").output[1].shape[-1])
+
+
+def policy_steps(policy: keras.Model, strokes: int) -> int:
+    """Policy steps that paint ``strokes`` strokes (the last step may use only some of its strokes)."""
+    return -(-int(strokes) // strokes_per_step(policy))
+
+
+def paint_steps(policy: keras.Model, painter, targets: tf.Tensor, strokes: int, keep_canvases: bool = False,
+                training: bool = False):
+    """Paint ``targets`` ``(B, 64, 64, 3)`` with ``strokes`` strokes on white, in the dream, step by step.
+
+    Returns ``(actions (B, S, A), step_canvases, stroke_canvases)``: the canvas after each policy
+    step (a list of ``(B, 64, 64, 3)``, the last one the painting) and, if ``keep_canvases``, the
+    canvas after every stroke (a list of S), else ``None``. Differentiable in the policy's weights
+    through ``painter``.
+    """
+    targets = tf.convert_to_tensor(targets, tf.float32)
+    batch = tf.shape(targets)[0]
+    step = policy.get_layer("step")
+    k = strokes_per_step(policy)
+    target_code = policy.get_layer("target_encoder")(targets, training=training)
+    canvas = tf.ones_like(targets)
+    action = tf.zeros((batch, k, action_size(policy)) if k > 1 else (batch, action_size(policy)))
+    h = c = tf.zeros((batch, lstm_size(policy)))
+    painter_state = painter.initial_state(batch)
+    actions, step_canvases, stroke_canvases = [], [], [] if keep_canvases else None
+    for t in range(policy_steps(policy, strokes)):  # unrolled: S is small and static, simple to differentiate
+        action, h, c = step([target_code, canvas, action, h, c], training=training)
+        emitted = action if k > 1 else action[:, None]
+        emitted = emitted[:, : min(k, strokes - t * k)]
+        canvas, painter_state, painted = painter.paint_many(canvas, emitted, painter_state, keep_canvases)
+        actions.append(emitted)
+        step_canvases.append(canvas)
+        if keep_canvases:
+            stroke_canvases.extend(painted)
+    return tf.concat(actions, axis=1), step_canvases, stroke_canvases
 
 
 def rollout(policy: keras.Model, painter, targets: tf.Tensor, strokes: int, keep_canvases: bool = False,
@@ -127,21 +217,5 @@ def rollout(policy: keras.Model, painter, targets: tf.Tensor, strokes: int, keep
     ``(B, 64, 64, 3)``, or every stroke's canvas ``(B, S, 64, 64, 3)`` if ``keep_canvases``.
     Differentiable in the policy's weights through ``painter``.
     """
-    targets = tf.convert_to_tensor(targets, tf.float32)
-    batch = tf.shape(targets)[0]
-    step = policy.get_layer("step")
-    target_code = policy.get_layer("target_encoder")(targets, training=training)
-    canvas = tf.ones_like(targets)
-    action = tf.zeros((batch, action_size(policy)))
-    h = c = tf.zeros((batch, lstm_size(policy)))
-    painter_state = painter.initial_state(batch)
-    actions, canvases = [], []
-    for _ in range(strokes):  # unrolled: S is small and static, and the graph stays simple to differentiate
-        action, h, c = step([target_code, canvas, action, h, c], training=training)
-        canvas, painter_state = painter.paint(canvas, action, painter_state)
-        actions.append(action)
-        if keep_canvases:
-            canvases.append(canvas)
-    actions = tf.stack(actions, axis=1)
-    return actions, (tf.stack(canvases, axis=1) if keep_canvases else canvas)
-
+    actions, step_canvases, stroke_canvases = paint_steps(policy, painter, targets, strokes, keep_canvases, training)
+    return actions, (tf.stack(stroke_canvases, axis=1) if keep_canvases else step_canvases[-1])

@@ -37,7 +37,7 @@ from painting_dreams.agent.collapse import CollapseWatch
 from painting_dreams.agent.critic import critic_losses, generator_adversarial_loss
 from painting_dreams.agent.painter import DreamPainter
 from painting_dreams.agent.painting import check_targets, dream_mse
-from painting_dreams.agent.policy import rollout
+from painting_dreams.agent.policy import paint_steps
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +64,7 @@ class TrainingConfig:
     gradient_penalty_weight: float = 10.0
     adversarial_weight: float = 1.0
     l2_weight: float = 0.0
+    prefix_weight: float = 0.0
     checkpoint_every: int = 250
     keep_checkpoints: int = 3
     log_every: int = 50
@@ -90,6 +91,8 @@ class TrainingConfig:
         if self.adversarial_weight > 0 and self.critic_steps < 1:
             raise ValueError(f"critic_steps is {self.critic_steps} with adversarial_weight {self.adversarial_weight}: "
                              "an adversarial loss needs a trained critic (critic_steps >= 1), or set adversarial_weight 0")
+        if self.prefix_weight < 0:
+            raise ValueError(f"prefix_weight is {self.prefix_weight}: it weighs a loss, use 0 (off) or more")
         if self.adversarial_weight < 0 or self.l2_weight < 0 or self.adversarial_weight + self.l2_weight == 0:
             raise ValueError(
                 f"adversarial_weight ({self.adversarial_weight}) and l2_weight ({self.l2_weight}) must be >= 0 "
@@ -137,7 +140,8 @@ class DreamTrainer:
         zero = tf.constant(0.0)
         critic_loss, penalty = zero, zero
         with tf.GradientTape() as tape:
-            _, paintings = rollout(self.policy, self.painter, targets, c.strokes, training=True)
+            _, step_canvases, _ = paint_steps(self.policy, self.painter, targets, c.strokes, training=True)
+            paintings = step_canvases[-1]
             if adversarial:
                 with tape.stop_recording():
                     fixed = tf.stop_gradient(paintings)
@@ -150,6 +154,9 @@ class DreamTrainer:
             mse = tf.reduce_mean(tf.square(paintings - targets))
             adversarial_loss = generator_adversarial_loss(self.critic, targets, paintings) if adversarial else zero
             l2_loss = c.l2_weight * mse
+            if c.prefix_weight > 0 and len(step_canvases) > 1:  # every earlier policy step's canvas, too
+                prefix = tf.add_n([tf.reduce_mean(tf.square(x - targets)) for x in step_canvases[:-1]])
+                l2_loss += c.l2_weight * c.prefix_weight * prefix / (len(step_canvases) - 1)
             loss = c.adversarial_weight * adversarial_loss + l2_loss
         grads = tape.gradient(loss, self.policy.trainable_variables)
         self.policy_optimizer.apply_gradients(zip(grads, self.policy.trainable_variables))

@@ -61,6 +61,24 @@ def test_catalog_and_parameters_cover_every_run(project_root: Path, env: str):
         assert config.strokes == int(run.rsplit("_", 1)[1])
         assert params["variant"] == RUNS[run][1]
         assert params["run_dir"] == f"{out}/06_models/agent/{run}"
+        seed = run_parameters(agent["defaults"], {**block, "recipe": "seed"})  # the seed's method, any run
+        assert seed["policy"]["strokes_per_step"] == 1 and seed["policy"]["canvas_resolution"] == 64
+        assert seed["training"]["adversarial_weight"] > 0 and seed["training"]["prefix_weight"] == 0
+        assert TrainingConfig.from_params(seed["training"]).strokes == config.strokes
+
+
+def test_a_recipe_sits_between_the_defaults_and_the_run():
+    defaults = {"recipe": None, "recipes": {"seed": {"training": {"l2_weight": 10.0, "adversarial_weight": 1.0}}},
+                "training": {"l2_weight": 1.0, "adversarial_weight": 0.0, "steps": 5}}
+    run = {"variant": "color", "run_dir": "x", "training": {"steps": 9, "l2_weight": 2.0}}
+    assert run_parameters(defaults, run)["training"] == {"l2_weight": 2.0, "adversarial_weight": 0.0, "steps": 9}
+    seed = run_parameters(defaults, {**run, "recipe": "seed"})  # the recipe wins over the run
+    assert seed["training"] == {"l2_weight": 10.0, "adversarial_weight": 1.0, "steps": 9}
+    assert "recipes" not in seed
+    with pytest.raises(ValueError, match="unknown agent recipe 'fast': choose one of \\['seed'\\]"):
+        run_parameters(defaults, {**run, "recipe": "fast"})
+    with pytest.raises(ValueError, match="recipe 'bad' sets unknown agent parameters \\['lr'\\]"):
+        run_parameters({**defaults, "recipes": {"bad": {"lr": 1}}}, {**run, "recipe": "bad"})
 
 
 def test_unknown_parameters_are_refused():

@@ -22,18 +22,34 @@ from painting_dreams.agent.plots import plot_mse_curve
 
 
 def run_parameters(defaults: dict[str, Any], run: dict[str, Any]) -> dict[str, Any]:
-    """The run's parameters over the defaults; nested blocks (``training``, ``policy``…) merge key by key."""
-    unknown = sorted(set(run) - set(defaults) - {"variant", "run_dir"})
+    """The run's parameters over the defaults, then its recipe's over both; nested blocks (``training``,
+    ``policy``…) merge key by key.
+
+    ``defaults["recipes"]`` holds named sets of overrides (e.g. ``seed``, the seed's method); the
+    run's ``recipe`` key (or the defaults' ``recipe``) picks one, ``null`` keeps the defaults. A
+    recipe's settings win over the run's, so ``recipe: seed`` is the seed's method in every run.
+    """
+    own = {"variant", "run_dir"}
+    unknown = sorted(set(run) - set(defaults) - own)
     if unknown:
-        known = sorted({*defaults, "variant", "run_dir"})
+        known = sorted({*defaults, *own} - {"recipes"})
         raise ValueError(f"unknown agent parameters {unknown}: known ones are {known}")
-    missing = sorted({"variant", "run_dir"} - set(run))
+    missing = sorted(own - set(run))
     if missing:
         raise ValueError(f"the agent run's parameters lack {missing}: every run names its variant and run_dir")
-    merged = dict(defaults)
-    for key, value in run.items():
-        nested = isinstance(value, dict) and isinstance(defaults.get(key), dict)
-        merged[key] = {**defaults[key], **value} if nested else value
+    recipes = defaults.get("recipes") or {}
+    recipe = run.get("recipe", defaults.get("recipe"))
+    if recipe is not None and recipe not in recipes:
+        raise ValueError(f"unknown agent recipe {recipe!r}: choose one of {sorted(recipes)} (agent.defaults.recipes) "
+                         "or null for the defaults")
+    merged = {key: value for key, value in defaults.items() if key != "recipes"}
+    for overrides in (run, recipes.get(recipe) or {}):
+        unknown = sorted(set(overrides) - set(merged) - own)
+        if unknown:
+            raise ValueError(f"recipe {recipe!r} sets unknown agent parameters {unknown}")
+        for key, value in overrides.items():
+            nested = isinstance(value, dict) and isinstance(merged.get(key), dict)
+            merged[key] = {**merged[key], **value} if nested else value
     return merged
 
 

@@ -1,0 +1,109 @@
+"""Where a training step's time goes, for the old recipe (the seed's) and the new one (agent.defaults).
+
+For one agent run (default ``celeba_15``) and each recipe it times ``DreamTrainer``'s training step
+(median of ``--steps`` after two warm-up steps) with parts swapped for trivial stand-ins:
+
+* ``full``: the step as training runs it;
+* ``no stroke model``: the painter replaced by a cheap differentiable function of the action (a
+  uniform wash of its colour), so the difference is the stroke model's forward + backward;
+* ``no critic``: the adversarial term off (``adversarial_weight`` 0), so the difference is the
+  critic's update and its term in the policy loss;
+* ``tiny policy``: also the policy shrunk to 4 filters, no residual block, 8 dense and LSTM units:
+  what is left is compositing and the fixed cost of a step; the difference from the line above
+  is the policy.
+
+Untrained weights at the configured sizes (speed does not depend on them), random targets.
+
+    python benchmarks/step_breakdown.py [--run celeba_15] [--steps 8] [--threads N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import tensorflow as tf  # noqa: E402
+import yaml  # noqa: E402
+
+PARAMETERS = Path(__file__).resolve().parents[1] / "conf" / "base" / "parameters_agent.yml"
+TINY_POLICY = {"filters": 4, "residual_blocks": 0, "action_embedding": 8, "dense_units": 8, "lstm_units": 8}
+
+
+def step_seconds(params: dict, painter, targets: np.ndarray, steps: int, policy_overrides=None, **training) -> float:
+    """Median seconds of a training step of ``params`` with ``training`` overrides."""
+    from painting_dreams.agent import DreamTrainer, TrainingConfig, build_critic, build_policy
+
+    config = TrainingConfig.from_params({**params["training"], **training})
+    keras.utils.set_random_seed(0)
+    policy = build_policy(params["variant"], params["fixed_fields"], **{**params["policy"], **(policy_overrides or {})})
+    critic = build_critic(**params["critic"])
+    with tempfile.TemporaryDirectory() as run_dir:
+        trainer = DreamTrainer(policy, critic, painter, targets, config, run_dir, name="breakdown")
+        times = []
+        for step in range(steps + 2):
+            batch = trainer._batch(step + 1)
+            start = time.perf_counter()
+            float(trainer._train_step(*batch)["mse"])
+            times.append(time.perf_counter() - start)
+    return float(np.median(times[2:]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--run", default="celeba_15", help="agent run whose sizes to use (conf/base)")
+    parser.add_argument("--steps", type=int, default=8, help="timed steps per measurement (median counts)")
+    parser.add_argument("--threads", type=int, default=None, help="TensorFlow threads (default: every core)")
+    args = parser.parse_args()
+    if args.threads:
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
+
+    from painting_dreams.agent.painter import DreamPainter, stroke_model_painter
+    from painting_dreams.pipelines.agent.nodes import run_parameters
+    from painting_dreams.world_model.stroke_model import StrokeModel
+
+    agent = yaml.safe_load(PARAMETERS.read_text())["agent"]
+    targets = np.random.default_rng(0).uniform(size=(256, 64, 64, 3)).astype(np.float32)
+    print(f"step time of {args.run}, seconds (median of {args.steps}), {args.threads or len(os.sched_getaffinity(0))} threads")
+    rows = {}
+    for name, recipe in (("old (seed)", "seed"), ("new", None)):
+        params = run_parameters(agent["defaults"], {**agent["runs"][args.run], "recipe": recipe})
+        variant = params["variant"]
+        real = stroke_model_painter(StrokeModel(variant), variant, params["compositor"],
+                                    params.get("discrete_actions", "straight_through"))
+        colour = slice(-3, None) if variant == "color" else slice(-1, None)
+
+        def wash(actions):  # a uniform half-opaque wash of the action's colour: cheap and differentiable
+            rgb = tf.reshape(tf.reduce_mean(actions[:, colour], -1, keepdims=True) * tf.ones((1, 3)), (-1, 1, 1, 3))
+            return tf.concat([tf.broadcast_to(rgb * 0.5, (tf.shape(actions)[0], 64, 64, 3)),
+                              tf.fill((tf.shape(actions)[0], 64, 64, 1), 0.5)], -1)
+
+        cheap = DreamPainter.from_function(wash, variant, params["compositor"], "soft")
+        adversarial = params["training"]["adversarial_weight"]
+        full = step_seconds(params, real, targets, args.steps)
+        no_painter = step_seconds(params, cheap, targets, args.steps)
+        no_critic = step_seconds(params, cheap, targets, args.steps, adversarial_weight=0.0) if adversarial else no_painter
+        tiny = step_seconds(params, cheap, targets, args.steps, TINY_POLICY, adversarial_weight=0.0)
+        rows[name] = {"full step": full, "stroke model (fwd + bwd)": full - no_painter,
+                      "critic": no_painter - no_critic, "policy": no_critic - tiny,
+                      "compositing + fixed cost": tiny}
+        p, t = params["policy"], params["training"]
+        print(f"  {name}: {t['strokes']} strokes, batch {t['batch_size']}, {p['strokes_per_step']} strokes per policy "
+              f"step, canvas at {p['canvas_resolution']} px, {p['encoder']} encoder, adversarial weight {adversarial}")
+    names = list(rows)
+    print(f"\n{'part':28s}" + "".join(f"{n:>14s}" for n in names) + f"{'new / old':>11s}")
+    for part in rows[names[0]]:
+        old, new = rows[names[0]][part], rows[names[1]][part]
+        ratio = f"{new / old:11.2f}" if old > 0.005 else f"{'-':>11s}"
+        print(f"{part:28s}{old:14.3f}{new:14.3f}{ratio}")
+
+
+if __name__ == "__main__":
+    main()
