@@ -54,8 +54,13 @@ def load_run(env: str, run: str, recipe: str | None, overrides: dict | None = No
         for key, value in (overrides or {}).items():
             params[key] = {**params[key], **value} if isinstance(value, dict) else value
         dataset, variant = RUNS[run]
-        targets = context.catalog.load(f"{dataset}.targets")
-        stroke_model = context.catalog.load(f"{variant}.stroke_model")
+        try:
+            targets = context.catalog.load(f"{dataset}.targets")
+            stroke_model = context.catalog.load(f"{variant}.stroke_model")
+        except Exception as error:  # a missing file: say which pipelines make it
+            raise SystemExit(f"{run} needs {dataset}.targets and {variant}.stroke_model ({error}); make them first: "
+                             f"kedro run --pipeline data_prep --namespaces {dataset}, then kedro run --pipeline "
+                             f"episodes --namespaces {variant} and --pipeline stroke_model --namespaces {variant}")
     return params, targets, stroke_model
 
 
