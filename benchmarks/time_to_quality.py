@@ -41,7 +41,7 @@ def load_run(env: str, run: str, recipe: str | None, overrides: dict | None = No
     from kedro.framework.session import KedroSession
     from kedro.framework.startup import bootstrap_project
 
-    from painting_dreams.pipelines.agent.nodes import run_parameters
+    from painting_dreams.pipelines.agent.nodes import merge_parameters, run_parameters
     from painting_dreams.pipelines.agent.pipeline import RUNS
 
     bootstrap_project(PROJECT)
@@ -50,9 +50,8 @@ def load_run(env: str, run: str, recipe: str | None, overrides: dict | None = No
         agent = context.params["agent"]
         if run not in agent["runs"]:
             raise SystemExit(f"unknown run {run!r}: choose one of {', '.join(agent['runs'])}")
-        params = run_parameters(agent["defaults"], {**agent["runs"][run], "recipe": recipe})
-        for key, value in (overrides or {}).items():
-            params[key] = {**params[key], **value} if isinstance(value, dict) else value
+        params = merge_parameters(run_parameters(agent["defaults"], {**agent["runs"][run], "recipe": recipe}),
+                                  overrides or {})
         dataset, variant = RUNS[run]
         try:
             targets = context.catalog.load(f"{dataset}.targets")

@@ -30,9 +30,10 @@ def run_parameters(defaults: dict[str, Any], run: dict[str, Any]) -> dict[str, A
     recipe's settings win over the run's, so ``recipe: seed`` is the seed's method in every run.
     """
     own = {"variant", "run_dir"}
-    unknown = sorted(set(run) - set(defaults) - own)
+    settings = set(defaults) - {"recipes"}  # what a run or a recipe may set
+    unknown = sorted(set(run) - settings - own)
     if unknown:
-        known = sorted({*defaults, *own} - {"recipes"})
+        known = sorted(settings | own)
         raise ValueError(f"unknown agent parameters {unknown}: known ones are {known}")
     missing = sorted(own - set(run))
     if missing:
@@ -42,14 +43,20 @@ def run_parameters(defaults: dict[str, Any], run: dict[str, Any]) -> dict[str, A
     if recipe is not None and recipe not in recipes:
         raise ValueError(f"unknown agent recipe {recipe!r}: choose one of {sorted(recipes)} (agent.defaults.recipes) "
                          "or null for the defaults")
+    overrides = recipes.get(recipe) or {}
+    unknown = sorted(set(overrides) - settings - own)
+    if unknown:
+        raise ValueError(f"recipe {recipe!r} sets unknown agent parameters {unknown}")
     merged = {key: value for key, value in defaults.items() if key != "recipes"}
-    for overrides in (run, recipes.get(recipe) or {}):
-        unknown = sorted(set(overrides) - set(merged) - own)
-        if unknown:
-            raise ValueError(f"recipe {recipe!r} sets unknown agent parameters {unknown}")
-        for key, value in overrides.items():
-            nested = isinstance(value, dict) and isinstance(merged.get(key), dict)
-            merged[key] = {**merged[key], **value} if nested else value
+    return merge_parameters(merge_parameters(merged, run), overrides)
+
+
+def merge_parameters(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """``overrides`` over ``base``; a block that is a dict in both (``training``, ``policy``…) merges key by key."""
+    merged = dict(base)
+    for key, value in overrides.items():
+        nested = isinstance(value, dict) and isinstance(base.get(key), dict)
+        merged[key] = {**base[key], **value} if nested else value
     return merged
 
 
