@@ -51,6 +51,32 @@ def test_the_prefix_loss_scores_every_policy_step_and_l2_alone_learns(mnist_pain
         tiny_config(prefix_weight=-1.0)
 
 
+def test_augment_mirrors_and_turns_each_image_and_none_leaves_the_batch_alone():
+    """flip: every image is itself or its mirror; dihedral: one of the 8 symmetries, and several appear."""
+    from painting_dreams.agent.training import augment
+
+    images = np.random.default_rng(0).random((64, 64, 64, 3)).astype(np.float32)
+    assert augment(images, "none", np.random.default_rng(1)) is images
+    flipped = augment(images, "flip", np.random.default_rng(1))
+    mirrored = [np.array_equal(b, a[:, ::-1]) for a, b in zip(images, flipped)]
+    assert all(m or np.array_equal(b, a) for m, a, b in zip(mirrored, images, flipped))
+    assert 16 < sum(mirrored) < 48
+    turned = augment(images, "dihedral", np.random.default_rng(1))
+
+    def which(a, b):
+        for k in range(8):
+            c = np.rot90(a[:, ::-1] if k >= 4 else a, k=k % 4, axes=(0, 1))
+            if np.array_equal(b, c):
+                return k
+        return None
+
+    kinds = [which(a, b) for a, b in zip(images, turned)]
+    assert None not in kinds and len(set(kinds)) >= 6
+    assert np.array_equal(images, np.random.default_rng(0).random((64, 64, 64, 3)).astype(np.float32))  # untouched
+    with pytest.raises(ValueError, match="augment is 'rotate'"):
+        tiny_config(augment="rotate")
+
+
 def test_a_run_killed_with_sigkill_resumes_from_its_last_checkpoint(mnist_stroke_model, mnist_painter, paintings,
                                                                      tmp_path, caplog):
     """A real kill: a subprocess trains until its second checkpoint exists, then gets SIGKILL; a rerun carries on."""

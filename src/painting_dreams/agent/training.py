@@ -65,6 +65,7 @@ class TrainingConfig:
     adversarial_weight: float = 1.0
     l2_weight: float = 0.0
     prefix_weight: float = 0.0
+    augment: str = "none"
     checkpoint_every: int = 250
     keep_checkpoints: int = 3
     log_every: int = 50
@@ -91,6 +92,8 @@ class TrainingConfig:
         if self.adversarial_weight > 0 and self.critic_steps < 1:
             raise ValueError(f"critic_steps is {self.critic_steps} with adversarial_weight {self.adversarial_weight}: "
                              "an adversarial loss needs a trained critic (critic_steps >= 1), or set adversarial_weight 0")
+        if self.augment not in AUGMENTATIONS:
+            raise ValueError(f"augment is {self.augment!r}: use one of {', '.join(AUGMENTATIONS)}")
         if self.prefix_weight < 0:
             raise ValueError(f"prefix_weight is {self.prefix_weight}: it weighs a loss, use 0 (off) or more")
         if self.adversarial_weight < 0 or self.l2_weight < 0 or self.adversarial_weight + self.l2_weight == 0:
@@ -98,6 +101,27 @@ class TrainingConfig:
                 f"adversarial_weight ({self.adversarial_weight}) and l2_weight ({self.l2_weight}) must be >= 0 "
                 "and not both 0: the policy needs a loss"
             )
+
+
+AUGMENTATIONS = ("none", "flip", "dihedral")
+
+
+def augment(images: np.ndarray, kind: str, rng: np.random.Generator) -> np.ndarray:
+    """A random transform per image of a (B, H, W, C) batch: ``flip`` mirrors left-right (faces stay
+    faces), ``dihedral`` applies one of the square's 8 symmetries (a glyph stays a glyph); ``none``
+    returns ``images`` unchanged. Draws from ``rng`` only when it transforms."""
+    if kind == "none":
+        return images
+    if kind not in AUGMENTATIONS:
+        raise ValueError(f"augment is {kind!r}: use one of {', '.join(AUGMENTATIONS)}")
+    out = images.copy()
+    mirror = rng.integers(2, size=len(images)).astype(bool)
+    out[mirror] = out[mirror, :, ::-1]
+    if kind == "dihedral":
+        turns = rng.integers(4, size=len(images))
+        for i, k in enumerate(turns):
+            out[i] = np.rot90(out[i], k=int(k), axes=(0, 1))
+    return out
 
 
 StepCallback = Callable[["DreamTrainer", int, dict], None]
@@ -167,7 +191,7 @@ class DreamTrainer:
         """Targets and penalty mixing weights of ``step``, a pure function of (seed, step, rollbacks)."""
         c = self.config
         rng = np.random.default_rng([c.seed, step, self.rollbacks])
-        targets = self.targets[rng.integers(len(self.targets), size=c.batch_size)]
+        targets = augment(self.targets[rng.integers(len(self.targets), size=c.batch_size)], c.augment, rng)
         epsilon = rng.uniform(size=(max(c.critic_steps, 1), c.batch_size, 1, 1, 1)).astype(np.float32)
         return targets, epsilon
 
