@@ -1,0 +1,239 @@
+"""Refinement in the dream: optimise each image's stroke actions through the world model.
+
+The world model (stroke model + compositor, a :class:`~painting_dreams.agent.painter.DreamPainter`)
+is differentiable, so the actions of a painting can be improved directly: Adam on the actions of
+every image, batched over images, the loss being each image's dream MSE against its target. The
+optimiser is projected: after each update the actions are clipped back into [0, 1], the range the
+stroke model was trained on (the episodes draw every field uniformly from it), and fixed fields
+(the ``mnist`` runs' ``jump``) are held at their values. The ``mnist`` variant's two-valued fields are
+painted snapped (the painter's straight-through rule) and returned snapped.
+
+Each image keeps the best actions the optimiser visited, judged in the dream; whether the real
+painting is better is for real MyPaint to say: :func:`keep_better` replays the candidates and keeps,
+per image, the one MyPaint paints closer to the target, so refinement never makes a real painting
+worse than its start.
+
+Starts: the agent's actions, :func:`random_start` (uniform, as the episodes) or :func:`grid_start`
+(short strokes on a coarse grid, each coloured by the target's mean colour under it).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import tensorflow as tf
+from tqdm.auto import tqdm
+
+from painting_dreams.agent.painter import DreamPainter
+from painting_dreams.agent.painting import check_targets
+from painting_dreams.agent.policy import fixed_field_arrays
+from painting_dreams.evaluation.replay import replay_in_mypaint
+from painting_dreams.paint.actions import ActionLayout
+
+log = logging.getLogger(__name__)
+
+STARTS = ("agent", "random", "grid")
+
+
+@dataclass(frozen=True)
+class Refined:
+    """What :func:`refine` returns, per image: the best actions seen and their dream MSE."""
+
+    actions: np.ndarray      # (N, S, A) normalised, absolute layout
+    start_mse: np.ndarray    # (N,) dream MSE of the starting actions
+    dream_mse: np.ndarray    # (N,) dream MSE of ``actions`` (<= start_mse)
+    curve: np.ndarray        # (steps + 1,) mean dream MSE of the current iterate after each step (0 = start)
+    seconds: float           # wall seconds of the whole refinement
+
+
+def check_actions(actions, layout: ActionLayout, images: int | None = None) -> np.ndarray:
+    """``actions`` as float32 ``(N, S, A)`` in [0, 1], or a ``ValueError`` saying what to fix."""
+    array = np.asarray(actions, dtype=np.float32)
+    if array.ndim != 3 or array.shape[-1] != layout.size:
+        raise ValueError(f"actions have shape {array.shape}: expected (images, strokes, {layout.size}) with the "
+                         f"absolute {layout.variant!r} layout's fields {', '.join(layout.fields)}")
+    if images is not None and len(array) != images:
+        raise ValueError(f"{len(array)} paintings' actions for {images} targets: pass one (strokes, fields) per target")
+    if not np.isfinite(array).all() or array.min() < 0.0 or array.max() > 1.0:
+        raise ValueError("actions must be finite and in [0, 1] (normalised): "
+                         f"they range over [{np.nanmin(array):g}, {np.nanmax(array):g}]")
+    return array
+
+
+def random_start(images: int, strokes: int, variant: str, seed: int = 0) -> np.ndarray:
+    """``(images, strokes, A)`` actions uniform in [0, 1], as the episodes that trained the stroke model."""
+    layout = ActionLayout(variant, absolute=True)
+    return np.random.default_rng(seed).uniform(size=(images, strokes, layout.size)).astype(np.float32)
+
+
+def grid_start(targets, strokes: int) -> np.ndarray:
+    """Short strokes of the ``color`` variant on a ceil(sqrt(S)) grid, row by row, each coloured by the
+    target's mean colour in its cell, full pressure and size (the underpainting a painter lays first)."""
+    images = check_targets(targets)
+    layout = ActionLayout("color", absolute=True)
+    side = math.ceil(math.sqrt(strokes))
+    cell = 1.0 / side
+    actions = np.zeros((len(images), strokes, layout.size), np.float32)
+    for s in range(strokes):
+        row, col = divmod(s, side)
+        row %= side
+        y0, x0 = row * cell, col * cell
+        y = y0 + cell / 2
+        pixels = images[:, int(y0 * 64):max(int((y0 + cell) * 64), int(y0 * 64) + 1),
+                        int(x0 * 64):max(int((x0 + cell) * 64), int(x0 * 64) + 1)]
+        values = {"start_x": x0 + cell * 0.2, "start_y": y, "end_x": x0 + cell * 0.8, "end_y": y,
+                  "control_x": x0 + cell / 2, "control_y": y, "pressure": 1.0, "size": 1.0}
+        for field, value in values.items():
+            actions[:, s, layout.index(field)] = value
+        for c, field in enumerate(("red", "green", "blue")):
+            actions[:, s, layout.index(field)] = pixels[..., c].mean(axis=(1, 2))
+    return actions
+
+
+class _Refiner:
+    """One compiled Adam step over a fixed-size batch of paintings, reused batch after batch.
+
+    Adam is written out (m, v, t as variables) so that a new batch resets it without a retrace.
+    """
+
+    BETA_1, BETA_2, EPSILON = 0.9, 0.999, 1e-7
+
+    def __init__(self, painter: DreamPainter, fixed_fields: dict | None, learning_rate: float, shape: tuple):
+        self.painter = painter
+        mask, values = fixed_field_arrays(painter.layout, fixed_fields)
+        self.free = tf.constant(1.0 - mask)
+        self.fixed = tf.constant(mask * values)
+        self.learning_rate = float(learning_rate)
+        self.actions = tf.Variable(tf.zeros(shape), trainable=False)
+        self.m = tf.Variable(tf.zeros(shape), trainable=False)
+        self.v = tf.Variable(tf.zeros(shape), trainable=False)
+        self.t = tf.Variable(0.0, trainable=False)
+        self.target = tf.Variable(tf.ones((shape[0], 64, 64, 3)), trainable=False)
+        self.step = tf.function(self._step)
+
+    def _paint(self, actions: tf.Tensor) -> tf.Tensor:
+        """The dream canvas of ``actions`` (B, S, A), on white."""
+        canvas = tf.ones(tf.concat([tf.shape(actions)[:1], [64, 64, 3]], 0))
+        return self.painter.paint_many(canvas, actions, self.painter.initial_state(tf.shape(actions)[0]))[0]
+
+    def pin(self, actions):
+        """Clip into [0, 1] and hold the fixed fields."""
+        return tf.clip_by_value(actions, 0.0, 1.0) * self.free + self.fixed
+
+    def start(self, targets: np.ndarray, actions: np.ndarray) -> None:
+        self.target.assign(targets)
+        self.actions.assign(self.pin(tf.constant(actions)))
+        for v in (self.m, self.v):
+            v.assign(tf.zeros_like(v))
+        self.t.assign(0.0)
+
+    def _step(self, update: tf.Tensor):
+        """Score the current actions; if ``update``, take one Adam step. ``(actions scored, MSE per image)``."""
+        with tf.GradientTape() as tape:
+            tape.watch(self.actions)
+            per_image = tf.reduce_mean(tf.square(self._paint(self.actions) - self.target), axis=[1, 2, 3])
+            loss = tf.reduce_sum(per_image)  # Adam is per element: the images are optimised independently
+        scored = tf.identity(self.actions)
+        if update:
+            grad = tape.gradient(loss, self.actions)
+            self.t.assign_add(1.0)
+            self.m.assign(self.BETA_1 * self.m + (1 - self.BETA_1) * grad)
+            self.v.assign(self.BETA_2 * self.v + (1 - self.BETA_2) * tf.square(grad))
+            m_hat = self.m / (1 - self.BETA_1 ** self.t)
+            v_hat = self.v / (1 - self.BETA_2 ** self.t)
+            self.actions.assign(self.pin(self.actions - self.learning_rate * m_hat / (tf.sqrt(v_hat) + self.EPSILON)))
+        return scored, per_image
+
+    def run(self, targets: np.ndarray, actions: np.ndarray, steps: int, on_step=None):
+        """Refine one batch (padded to the compiled size): ``(best actions, start MSE, best MSE, mean MSE per step)``."""
+        n, size = len(targets), self.actions.shape[0]
+        pad = size - n
+        self.start(np.concatenate([targets, np.ones((pad, 64, 64, 3), np.float32)]),
+                   np.concatenate([actions, np.repeat(actions[:1], pad, axis=0)]))
+        best = np.array(actions, np.float32)
+        best_mse = np.full(n, np.inf, np.float32)
+        curve, start_mse = [], None
+        for i in range(steps + 1):
+            scored, mse = self.step(tf.constant(i < steps))  # the last iterate is scored, not updated
+            scored, mse = scored.numpy()[:n], mse.numpy()[:n]
+            better = mse < best_mse
+            best[better], best_mse[better] = scored[better], mse[better]
+            curve.append(float(mse.mean()))
+            if start_mse is None:
+                start_mse = mse.copy()
+            if on_step is not None:
+                on_step()
+        return best, start_mse, best_mse, np.array(curve)
+
+
+def refine(painter: DreamPainter, targets, actions, steps: int = 100, learning_rate: float = 0.01,
+           batch_size: int = 64, fixed_fields: dict | None = None, progress: bool = True) -> Refined:
+    """Optimise ``actions`` ``(N, S, A)`` (absolute layout, normalised) so that ``painter`` paints
+    ``targets`` ``(N, 64, 64, 3)`` closer, ``steps`` Adam steps per batch of ``batch_size`` images.
+
+    Each image gets the best actions seen (its start if nothing beat it), so its dream MSE never
+    rises. ``fixed_fields`` (e.g. ``{"jump": 0.0}``) are held; the ``mnist`` variant's two-valued
+    fields come back snapped to the values MyPaint paints.
+    """
+    images = check_targets(targets)
+    start = check_actions(actions, painter.layout, len(images))
+    if steps < 0:
+        raise ValueError(f"steps is {steps}: use 0 (score the start only) or more")
+    if not learning_rate > 0:
+        raise ValueError(f"learning_rate is {learning_rate}: it must be > 0 (e.g. 0.01)")
+    if batch_size < 1:
+        raise ValueError(f"batch_size is {batch_size}: it must be at least 1")
+    refiner = _Refiner(painter, fixed_fields, learning_rate, (min(batch_size, len(images)), *start.shape[1:]))
+    out, start_mse, best_mse, curves = [], [], [], []
+    started = time.perf_counter()
+    batches = range(0, len(images), batch_size)
+    with tqdm(total=len(batches) * (steps + 1), desc=f"refine {len(images)} paintings x {steps} steps",
+              unit="step", disable=not progress) as bar:
+        for first in batches:
+            b, s0, s1, curve = refiner.run(images[first:first + batch_size], start[first:first + batch_size], steps,
+                                           on_step=bar.update)
+            out.append(b), start_mse.append(s0), best_mse.append(s1), curves.append(curve * len(b))
+    seconds = time.perf_counter() - started
+    best = np.concatenate(out)
+    if painter.layout.two_valued_fields:
+        best[..., 2:] = painter.snap(tf.constant(best[..., 2:])).numpy()
+        best = refiner.pin(tf.constant(best)).numpy()  # a fixed field is not snapped: it keeps its value
+    result = Refined(best, np.concatenate(start_mse), np.concatenate(best_mse),
+                     np.sum(curves, axis=0) / len(images), seconds)
+    log.info("Refined %d paintings x %d steps in %.1f s (%.2f s per image): dream MSE %.4f -> %.4f", len(images), steps,
+             seconds, seconds / len(images), result.start_mse.mean(), result.dream_mse.mean())
+    return result
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What :func:`keep_better` returns: per image, the candidate real MyPaint paints best."""
+
+    actions: np.ndarray      # (N, S, A) the winning candidate's actions
+    real: np.ndarray         # (N, 64, 64, 3) uint8, the winner's real MyPaint painting
+    winner: np.ndarray       # (N,) index of the winning candidate
+    real_mse: np.ndarray     # (N, candidates) MSE(target, real painting) of every candidate
+
+
+def keep_better(targets, candidates: list[np.ndarray], variant: str, progress: bool = True) -> Kept:
+    """Replay every candidate's actions in real MyPaint and keep, per image, the one whose real painting
+    is closest to the target (the first on ties, so list the start first: refinement then never
+    makes a real painting worse)."""
+    images = check_targets(targets)
+    layout = ActionLayout(variant, absolute=True)
+    if not candidates:
+        raise ValueError("no candidates: pass a list of (N, S, A) action arrays, the starting actions first")
+    candidates = [check_actions(c, layout, len(images)) for c in candidates]
+    finals, scores = [], []
+    for c in candidates:
+        real = replay_in_mypaint(c, variant, progress=progress)[:, -1]
+        finals.append(real)
+        scores.append(np.mean(np.square(real / 255.0 - images), axis=(1, 2, 3)))
+    scores = np.stack(scores, axis=1)
+    winner = np.argmin(scores, axis=1)  # argmin returns the first of equal minima
+    rows = np.arange(len(images))
+    return Kept(np.stack(candidates, 1)[rows, winner], np.stack(finals, 1)[rows, winner], winner, scores)

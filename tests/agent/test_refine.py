@@ -1,0 +1,78 @@
+"""Refinement in the dream: actions optimised through the tiny real stroke model, judged in real MyPaint."""
+
+import numpy as np
+import pytest
+
+from painting_dreams.paint.actions import ActionLayout
+from painting_dreams.refine import grid_start, keep_better, random_start, refine
+from tests.agent.conftest import STROKES
+
+LAYOUT = ActionLayout("mnist", absolute=True)
+
+
+@pytest.fixture(scope="module")
+def refined(mnist_painter, paintings):
+    start = random_start(len(paintings), STROKES, "mnist", seed=3)
+    start[..., LAYOUT.index("jump")] = 0.0
+    return start, refine(mnist_painter, paintings, start, steps=40, learning_rate=0.03, batch_size=16,
+                         fixed_fields={"jump": 0.0}, progress=False)
+
+
+def test_refinement_lowers_every_paintings_dream_mse_and_keeps_actions_valid(refined):
+    start, result = refined
+    assert result.actions.shape == start.shape and len(result.curve) == 41
+    assert (result.dream_mse <= result.start_mse).all()  # the best iterate, never worse than the start
+    assert result.dream_mse.mean() < 0.7 * result.start_mse.mean()
+    assert result.curve[-1] < result.curve[0]
+    assert np.isclose(result.curve[0], result.start_mse.mean(), rtol=1e-4)
+    assert result.actions.min() >= 0.0 and result.actions.max() <= 1.0
+    assert (result.actions[..., LAYOUT.index("jump")] == 0.0).all()  # a fixed field stays fixed
+    for field in ("pressure", "size"):  # two-valued fields come back as the value MyPaint paints
+        assert set(np.unique(result.actions[..., LAYOUT.index(field)])) <= {0.25, 0.75}
+    assert result.seconds > 0
+
+
+def test_keeping_the_better_never_makes_a_real_painting_worse(refined, paintings):
+    start, result = refined
+    kept = keep_better(paintings, [start, result.actions], "mnist", progress=False)
+    assert kept.real_mse.shape == (len(paintings), 2)
+    rows = np.arange(len(paintings))
+    assert (kept.real_mse[rows, kept.winner] <= kept.real_mse[:, 0]).all()  # per image, not on the mean
+    assert (kept.real_mse[rows, kept.winner] == kept.real_mse.min(axis=1)).all()
+    assert (kept.winner == 1).sum() > len(paintings) // 2  # refinement mostly helps in real MyPaint too
+    np.testing.assert_array_equal(kept.actions[kept.winner == 0], start[kept.winner == 0])
+    np.testing.assert_array_equal(kept.actions[kept.winner == 1], result.actions[kept.winner == 1])
+    real_mse = np.mean(np.square(kept.real / 255.0 - paintings), axis=(1, 2, 3))
+    np.testing.assert_allclose(real_mse, kept.real_mse[rows, kept.winner], rtol=1e-6)
+
+
+def test_grid_start_colours_each_stroke_by_the_target_under_it():
+    image = np.ones((1, 64, 64, 3), np.float32)
+    image[0, :, :32] = [1.0, 0.0, 0.0]  # left half red, right half blue
+    image[0, :, 32:] = [0.0, 0.0, 1.0]
+    actions = grid_start(image, 4)  # a 2x2 grid
+    layout = ActionLayout("color", absolute=True)
+    colours = actions[0][:, [layout.index(c) for c in ("red", "green", "blue")]]
+    np.testing.assert_allclose(colours, [[1, 0, 0], [0, 0, 1], [1, 0, 0], [0, 0, 1]])
+    xs = actions[0][:, layout.index("control_x")]
+    ys = actions[0][:, layout.index("control_y")]
+    np.testing.assert_allclose(xs, [0.25, 0.75, 0.25, 0.75])
+    np.testing.assert_allclose(ys, [0.25, 0.25, 0.75, 0.75])
+
+
+def test_bad_actions_and_settings_are_refused_with_the_fix(mnist_painter, paintings):
+    start = random_start(len(paintings), STROKES, "mnist")
+    with pytest.raises(ValueError, match=r"actions have shape \(24, 3, 5\): expected \(images, strokes, 9\)"):
+        refine(mnist_painter, paintings, start[..., :5], steps=1, progress=False)
+    with pytest.raises(ValueError, match="23 paintings' actions for 24 targets"):
+        refine(mnist_painter, paintings, start[:23], steps=1, progress=False)
+    bad = start.copy()
+    bad[0, 0, 0] = np.nan
+    with pytest.raises(ValueError, match=r"finite and in \[0, 1\]"):
+        refine(mnist_painter, paintings, bad, steps=1, progress=False)
+    with pytest.raises(ValueError, match="steps is -1"):
+        refine(mnist_painter, paintings, start, steps=-1, progress=False)
+    with pytest.raises(ValueError, match="learning_rate is 0"):
+        refine(mnist_painter, paintings, start, steps=1, learning_rate=0, progress=False)
+    with pytest.raises(ValueError, match="no candidates"):
+        keep_better(paintings, [], "mnist", progress=False)
