@@ -48,6 +48,8 @@ class Refined:
     dream_mse: np.ndarray    # (N,) dream MSE of ``actions`` (<= start_mse)
     curve: np.ndarray        # (steps + 1,) mean dream MSE of the current iterate after each step (0 = start)
     seconds: float           # wall seconds of the whole refinement
+    snapshots: dict          # {K: (N, S, A) the best actions within the first K steps} for each K asked for
+    snapshot_seconds: dict   # {K: wall seconds to reach step K, all batches}
 
 
 def check_actions(actions, layout: ActionLayout, images: int | None = None) -> np.ndarray:
@@ -148,15 +150,17 @@ class _Refiner:
             self.actions.assign(self.pin(self.actions - self.learning_rate * m_hat / (tf.sqrt(v_hat) + self.EPSILON)))
         return scored, per_image
 
-    def run(self, targets: np.ndarray, actions: np.ndarray, steps: int, on_step=None):
-        """Refine one batch (padded to the compiled size): ``(best actions, start MSE, best MSE, mean MSE per step)``."""
+    def run(self, targets: np.ndarray, actions: np.ndarray, steps: int, snapshots=(), on_step=None):
+        """Refine one batch (padded to the compiled size): ``(best actions, start MSE, best MSE, mean MSE per
+        step, {K: (best actions after K steps, seconds to get there)})``."""
         n, size = len(targets), self.actions.shape[0]
         pad = size - n
+        started = time.perf_counter()
         self.start(np.concatenate([targets, np.ones((pad, 64, 64, 3), np.float32)]),
                    np.concatenate([actions, np.repeat(actions[:1], pad, axis=0)]))
         best = np.array(actions, np.float32)
         best_mse = np.full(n, np.inf, np.float32)
-        curve, start_mse = [], None
+        curve, start_mse, taken = [], None, {}
         for i in range(steps + 1):
             scored, mse = self.step(tf.constant(i < steps))  # the last iterate is scored, not updated
             scored, mse = scored.numpy()[:n], mse.numpy()[:n]
@@ -165,19 +169,22 @@ class _Refiner:
             curve.append(float(mse.mean()))
             if start_mse is None:
                 start_mse = mse.copy()
+            if i in snapshots:
+                taken[i] = (best.copy(), time.perf_counter() - started)
             if on_step is not None:
                 on_step()
-        return best, start_mse, best_mse, np.array(curve)
+        return best, start_mse, best_mse, np.array(curve), taken
 
 
 def refine(painter: DreamPainter, targets, actions, steps: int = 100, learning_rate: float = 0.01,
-           batch_size: int = 64, fixed_fields: dict | None = None, progress: bool = True) -> Refined:
+           batch_size: int = 64, fixed_fields: dict | None = None, snapshots=(), progress: bool = True) -> Refined:
     """Optimise ``actions`` ``(N, S, A)`` (absolute layout, normalised) so that ``painter`` paints
     ``targets`` ``(N, 64, 64, 3)`` closer, ``steps`` Adam steps per batch of ``batch_size`` images.
 
     Each image gets the best actions seen (its start if nothing beat it), so its dream MSE never
     rises. ``fixed_fields`` (e.g. ``{"jump": 0.0}``) are held; the ``mnist`` variant's two-valued
-    fields come back snapped to the values MyPaint paints.
+    fields come back snapped to the values MyPaint paints. ``snapshots`` (step counts up to ``steps``)
+    also keeps the best actions within the first K steps, for the curve of quality against K in one run.
     """
     images = check_targets(targets)
     start = check_actions(actions, painter.layout, len(images))
@@ -187,23 +194,32 @@ def refine(painter: DreamPainter, targets, actions, steps: int = 100, learning_r
         raise ValueError(f"learning_rate is {learning_rate}: it must be > 0 (e.g. 0.01)")
     if batch_size < 1:
         raise ValueError(f"batch_size is {batch_size}: it must be at least 1")
+    snapshots = sorted({int(k) for k in snapshots})
+    if snapshots and (snapshots[0] < 0 or snapshots[-1] > steps):
+        raise ValueError(f"snapshots {snapshots} must lie in [0, steps={steps}]")
     refiner = _Refiner(painter, fixed_fields, learning_rate, (min(batch_size, len(images)), *start.shape[1:]))
-    out, start_mse, best_mse, curves = [], [], [], []
+    out, start_mse, best_mse, curves, taken = [], [], [], [], []
     started = time.perf_counter()
     batches = range(0, len(images), batch_size)
     with tqdm(total=len(batches) * (steps + 1), desc=f"refine {len(images)} paintings x {steps} steps",
               unit="step", disable=not progress) as bar:
         for first in batches:
-            b, s0, s1, curve = refiner.run(images[first:first + batch_size], start[first:first + batch_size], steps,
-                                           on_step=bar.update)
-            out.append(b), start_mse.append(s0), best_mse.append(s1), curves.append(curve * len(b))
+            b, s0, s1, curve, snaps = refiner.run(images[first:first + batch_size], start[first:first + batch_size],
+                                                  steps, snapshots, on_step=bar.update)
+            out.append(b), start_mse.append(s0), best_mse.append(s1), curves.append(curve * len(b)), taken.append(snaps)
     seconds = time.perf_counter() - started
-    best = np.concatenate(out)
-    if painter.layout.two_valued_fields:
-        best[..., 2:] = painter.snap(tf.constant(best[..., 2:])).numpy()
-        best = refiner.pin(tf.constant(best)).numpy()  # a fixed field is not snapped: it keeps its value
-    result = Refined(best, np.concatenate(start_mse), np.concatenate(best_mse),
-                     np.sum(curves, axis=0) / len(images), seconds)
+
+    def finish(actions):
+        if painter.layout.two_valued_fields:
+            actions = actions.copy()
+            actions[..., 2:] = painter.snap(tf.constant(actions[..., 2:])).numpy()
+            actions = refiner.pin(tf.constant(actions)).numpy()  # a fixed field is not snapped: it keeps its value
+        return actions
+
+    result = Refined(finish(np.concatenate(out)), np.concatenate(start_mse), np.concatenate(best_mse),
+                     np.sum(curves, axis=0) / len(images), seconds,
+                     {k: finish(np.concatenate([t[k][0] for t in taken])) for k in snapshots},
+                     {k: float(sum(t[k][1] for t in taken)) for k in snapshots})
     log.info("Refined %d paintings x %d steps in %.1f s (%.2f s per image): dream MSE %.4f -> %.4f", len(images), steps,
              seconds, seconds / len(images), result.start_mse.mean(), result.dream_mse.mean())
     return result

@@ -15,7 +15,7 @@ def refined(mnist_painter, paintings):
     start = random_start(len(paintings), STROKES, "mnist", seed=3)
     start[..., LAYOUT.index("jump")] = 0.0
     return start, refine(mnist_painter, paintings, start, steps=40, learning_rate=0.03, batch_size=16,
-                         fixed_fields={"jump": 0.0}, progress=False)
+                         fixed_fields={"jump": 0.0}, snapshots=(0, 10, 40), progress=False)
 
 
 def test_refinement_lowers_every_paintings_dream_mse_and_keeps_actions_valid(refined):
@@ -30,6 +30,10 @@ def test_refinement_lowers_every_paintings_dream_mse_and_keeps_actions_valid(ref
     for field in ("pressure", "size"):  # two-valued fields come back as the value MyPaint paints
         assert set(np.unique(result.actions[..., LAYOUT.index(field)])) <= {0.25, 0.75}
     assert result.seconds > 0
+    assert sorted(result.snapshots) == [0, 10, 40]  # the best within the first K steps, from one run
+    np.testing.assert_array_equal(result.snapshots[40], result.actions)
+    np.testing.assert_array_equal(result.snapshots[0][..., [0, 1, 2, 3, 4, 5]], start[..., [0, 1, 2, 3, 4, 5]])
+    assert 0 < result.snapshot_seconds[0] < result.snapshot_seconds[10] < result.snapshot_seconds[40] <= result.seconds
 
 
 def test_keeping_the_better_never_makes_a_real_painting_worse(refined, paintings):
