@@ -80,3 +80,28 @@ def test_bad_actions_and_settings_are_refused_with_the_fix(mnist_painter, painti
         refine(mnist_painter, paintings, start, steps=1, learning_rate=0, progress=False)
     with pytest.raises(ValueError, match="no candidates"):
         keep_better(paintings, [], "mnist", progress=False)
+
+
+def test_every_mode_is_scored_on_the_same_images_and_refinement_never_loses_to_its_start(mnist_painter, paintings):
+    import keras
+
+    from painting_dreams.agent import build_policy
+    from painting_dreams.evaluation.modes import evaluate_modes
+    from tests.agent.conftest import TINY_POLICY
+
+    keras.utils.set_random_seed(0)
+    policy = build_policy("mnist", {"jump": 0.0}, **TINY_POLICY, strokes_per_step=2, canvas_resolution=32)
+    settings = {"images": 8, "refine_steps": [8, 3], "refine_learning_rate": 0.03, "scratch_steps": 5,
+                "scratch_learning_rate": 0.1, "batch_size": 8, "closed_loop": True, "scratch": ["random", "grid"]}
+    table, per_image = evaluate_modes(policy, mnist_painter, paintings, STROKES, {"jump": 0.0}, settings, 0.02,
+                                      progress=False)
+    assert list(table["mode"]) == ["open_loop", "closed_loop", "refine", "refine", "scratch_random"]  # no grid: black ink
+    assert list(table["refine_steps"]) == [0, 0, 3, 8, 5] and (table["images"] == 8).all()
+    assert list(per_image.columns) == ["open_loop", "closed_loop", "refine_3", "refine_8", "scratch_random_5"]
+    assert (per_image["refine_8"] <= per_image["open_loop"]).all()  # per image, not on the mean
+    assert (per_image["refine_3"] <= per_image["open_loop"]).all()
+    assert per_image["refine_8"].mean() < per_image["open_loop"].mean()
+    assert (table["seconds_per_image"] > 0).all() and table["refined_wins"].iloc[2:].between(0, 8).all()
+    np.testing.assert_allclose(table["mse_real_mean"], per_image.mean().to_numpy())
+    with pytest.raises(ValueError, match=r"evaluation.modes has unknown keys \['steps'\]"):
+        evaluate_modes(policy, mnist_painter, paintings, STROKES, None, {**settings, "steps": 3}, 0.02)

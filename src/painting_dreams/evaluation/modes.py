@@ -1,0 +1,117 @@
+"""Painting modes compared on the same test images, in real MyPaint.
+
+* ``open_loop``: the agent paints in the dream; MyPaint replays its actions (the seed's way).
+* ``closed_loop``: the agent paints in MyPaint, seeing MyPaint's canvas before each of its steps.
+* ``refine``: the agent's open-loop actions refined for K steps in the dream, then per image the
+  better of start and refined in real MyPaint (one row per K).
+* ``scratch_random`` / ``scratch_grid``: no agent, the per-image optimisation of Stylized Neural
+  Painting's kind, from uniform random strokes or a coarse grid coloured by the target (``color``
+  variant only), kept-the-better against its start the same way.
+
+Every row has real, dream and dream-vs-real MSE, the exploited count, how often the refined strokes
+won, and the wall seconds per image of the whole mode (agent, optimisation and real replays).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+import keras
+import numpy as np
+import pandas as pd
+
+from painting_dreams.agent.painter import DreamPainter
+from painting_dreams.agent.painting import check_targets, paint_targets
+from painting_dreams.closed_loop import paint_closed_loop
+from painting_dreams.evaluation.replay import replay_in_mypaint
+from painting_dreams.evaluation.scores import score_transfer
+from painting_dreams.refine import dream_paint, grid_start, keep_better, random_start, refine
+
+log = logging.getLogger(__name__)
+
+SETTINGS = ("images", "refine_steps", "refine_learning_rate", "scratch_steps", "scratch_learning_rate",
+            "batch_size", "closed_loop", "scratch")
+
+
+def _row(mode: str, steps: int, scores: pd.DataFrame, seconds: float, refined_wins: int | None) -> dict:
+    return {"mode": mode, "refine_steps": steps, "images": len(scores),
+            "mse_real_mean": scores["mse_target_real"].mean(), "mse_real_std": scores["mse_target_real"].std(ddof=0),
+            "mse_real_median": scores["mse_target_real"].median(), "mse_dream_mean": scores["mse_target_dream"].mean(),
+            "mse_dream_real_mean": scores["mse_dream_real"].mean(), "exploited": int(scores["exploited"].sum()),
+            "refined_wins": refined_wins, "seconds_per_image": seconds / len(scores)}
+
+
+def check_settings(settings: dict) -> dict:
+    """The ``evaluation.modes`` block, its keys and values checked."""
+    unknown = sorted(set(settings) - set(SETTINGS))
+    missing = sorted(set(SETTINGS) - set(settings))
+    if unknown or missing:
+        raise ValueError(f"evaluation.modes has unknown keys {unknown} and lacks {missing}: its keys are {', '.join(SETTINGS)}")
+    steps = [int(k) for k in settings["refine_steps"]]
+    if not steps or min(steps) < 1:
+        raise ValueError(f"evaluation.modes.refine_steps is {settings['refine_steps']}: list step counts >= 1, e.g. [25, 100]")
+    unknown_starts = sorted(set(settings["scratch"]) - {"random", "grid"})
+    if unknown_starts:
+        raise ValueError(f"evaluation.modes.scratch has {unknown_starts}: list any of random, grid (or [] for none)")
+    return {**settings, "refine_steps": sorted(set(steps))}
+
+
+def evaluate_modes(policy: keras.Model, painter: DreamPainter, targets, strokes: int, fixed_fields: dict | None,
+                   settings: dict, exploit_threshold: float, progress: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Paint the first ``settings['images']`` targets in every mode; ``(modes table, real MSE per image and mode)``."""
+    settings = check_settings(settings)
+    images = check_targets(targets)[: settings["images"]]
+    variant, batch = painter.layout.variant, settings["batch_size"]
+    rows, per_image = [], {}
+
+    def score(actions: np.ndarray, real: np.ndarray) -> pd.DataFrame:
+        return score_transfer(images, dream_paint(painter, actions, batch), real / 255.0, exploit_threshold)
+
+    started = time.perf_counter()
+    start, _ = paint_targets(policy, painter, images, strokes, batch_size=batch)
+    agent_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    open_real = replay_in_mypaint(start, variant, progress=progress)[:, -1]
+    replay_seconds = time.perf_counter() - started
+    scores = score(start, open_real)
+    rows.append(_row("open_loop", 0, scores, agent_seconds + replay_seconds, None))
+    per_image["open_loop"] = scores["mse_target_real"].to_numpy()
+
+    if settings["closed_loop"]:
+        closed = paint_closed_loop(policy, images, strokes, variant, batch_size=batch, progress=progress)
+        scores = score(closed.actions, closed.real[:, -1])
+        rows.append(_row("closed_loop", 0, scores, closed.seconds, None))
+        per_image["closed_loop"] = scores["mse_target_real"].to_numpy()
+
+    def refined_rows(mode: str, begin: np.ndarray, steps: list[int], learning_rate: float, before: float):
+        result = refine(painter, images, begin, steps=max(steps), learning_rate=learning_rate, batch_size=batch,
+                        fixed_fields=fixed_fields, snapshots=steps, progress=progress)
+        for k in steps:
+            t0 = time.perf_counter()
+            kept = keep_better(images, [begin, result.snapshots[k]], variant, progress=False)
+            replays = time.perf_counter() - t0
+            scores = score(kept.actions, kept.real)
+            if not (kept.real_mse[np.arange(len(images)), kept.winner] <= kept.real_mse[:, 0]).all():
+                raise AssertionError("keep_better kept a real painting worse than its start")  # its contract
+            rows.append(_row(mode, k, scores, before + result.snapshot_seconds[k] + replays, int((kept.winner == 1).sum())))
+            per_image[f"{mode}_{k}"] = scores["mse_target_real"].to_numpy()
+
+    refined_rows("refine", start, settings["refine_steps"], settings["refine_learning_rate"], agent_seconds)
+    for kind in settings["scratch"]:
+        if kind == "grid" and variant != "color":
+            log.info("No grid start for the %r variant (its strokes are black): skipped", variant)
+            continue
+        begin = random_start(len(images), strokes, variant) if kind == "random" else grid_start(images, strokes)
+        if fixed_fields:
+            begin = refine_fixed(begin, painter, fixed_fields)
+        refined_rows(f"scratch_{kind}", begin, [int(settings["scratch_steps"])], settings["scratch_learning_rate"], 0.0)
+    return pd.DataFrame(rows), pd.DataFrame(per_image)
+
+
+def refine_fixed(actions: np.ndarray, painter: DreamPainter, fixed_fields: dict) -> np.ndarray:
+    """``actions`` with the fixed fields set to their values (a random start for a run that fixes ``jump``)."""
+    out = actions.copy()
+    for field, value in fixed_fields.items():
+        out[..., painter.layout.index(field)] = value
+    return out
