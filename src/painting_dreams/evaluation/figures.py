@@ -93,3 +93,28 @@ def exploitation_figure(targets: np.ndarray, dream: np.ndarray, real: np.ndarray
     return transfer_grid(targets[index], dream[index], real[index], flagged.reset_index(drop=True), len(index),
                          f"{int(scores['exploited'].sum())} of {len(scores)} images exploit the world model "
                          f"(dream-vs-real MSE > {threshold:g})")
+
+
+def refinement_curve(modes: pd.DataFrame, seed_mse: float | None, title: str) -> plt.Figure:
+    """Real and dream MSE against refinement steps K (K = 0 is the agent alone, open loop), with the
+    other modes and the seed's figure as horizontal lines."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    open_loop = modes[modes["mode"] == "open_loop"].iloc[0]
+    refined = modes[modes["mode"] == "refine"].sort_values("refine_steps")
+    ks = [0, *refined["refine_steps"]]
+    ax.plot(ks, [open_loop["mse_real_mean"], *refined["mse_real_mean"]], "o-", label="agent + K steps, real MyPaint")
+    ax.plot(ks, [open_loop["mse_dream_mean"], *refined["mse_dream_mean"]], "o--", label="agent + K steps, dream")
+    styles = iter(["tab:green", "tab:purple", "tab:brown"])
+    for _, row in modes[~modes["mode"].isin(["open_loop", "refine"])].iterrows():
+        label = row["mode"].replace("_", " ") + (f" ({row['refine_steps']} steps)" if row["refine_steps"] else "")
+        ax.axhline(row["mse_real_mean"], color=next(styles), linestyle=":", label=f"{label}, real")
+    if seed_mse is not None:
+        ax.axhline(seed_mse, color="black", linewidth=1, label=f"seed (dream) {seed_mse:g}")
+    ax.set_xscale("symlog", linthresh=25)
+    ax.set_xlabel("refinement steps K (per image, in the dream)")
+    ax.set_ylabel("MSE to the target")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig

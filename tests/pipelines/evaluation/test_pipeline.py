@@ -13,7 +13,9 @@ from painting_dreams.pipelines.evaluation.pipeline import create_pipeline
 from painting_dreams.world_model.stroke_model import StrokeModel
 
 EVALUATION = {"max_test_images": 6, "batch_size": 4, "exploit_threshold": 0.02, "exploit_examples": 2,
-              "grid_images": 2, "gif_images": 2, "gif_scale": 1}
+              "grid_images": 2, "gif_images": 2, "gif_scale": 1,
+              "modes": {"images": 4, "refine_steps": [2, 4], "refine_learning_rate": 0.01, "scratch_steps": 2,
+                        "scratch_learning_rate": 0.1, "batch_size": 4, "closed_loop": True, "scratch": ["random"]}}
 DEFAULTS = {"compositor": "alpha_over", "fixed_fields": {}, "max_train_images": None, "max_test_images": None,
             "policy": {"filters": 8, "residual_blocks": 1, "action_embedding": 8, "dense_units": 16, "lstm_units": 16},
             "critic": {}, "training": {"strokes": 3}, "cma_baseline": {}}
@@ -37,6 +39,8 @@ def test_evaluation_pipeline_scores_a_run(tmp_path):
         "mnist_8.transfer_gif": GifDataset(filepath=str(tmp_path / "strokes.gif")),
         "mnist_8.transfer_grid": MatplotlibDataset(filepath=str(tmp_path / "grid.png")),
         "evaluation_results": CSVDataset(filepath=str(tmp_path / "results.csv")),
+        "mnist_8.refinement_curve": MatplotlibDataset(filepath=str(tmp_path / "refinement.png")),
+        "evaluation_modes": CSVDataset(filepath=str(tmp_path / "modes.csv")),
     })
     pipeline = create_pipeline(runs=["mnist_8"])
     SequentialRunner().run(pipeline, catalog)
@@ -51,3 +55,11 @@ def test_evaluation_pipeline_scores_a_run(tmp_path):
     frames = catalog.load("mnist_8.transfer_gif")
     assert len(frames) >= 1 + 3 and frames[0].shape == (2 * 64 + 2, 3 * 64 + 4, 3)
     assert (tmp_path / "grid.png").stat().st_size > 1000
+
+    modes = catalog.load("evaluation_modes")
+    assert list(modes["mode"]) == ["open_loop", "closed_loop", "refine", "refine", "scratch_random"]
+    assert (modes["run"] == "mnist_8").all() and (modes["images"] == 4).all() and modes["seed_mse_dream"].isna().all()  # the seed painted 8, not 3
+    per_image = catalog.load("mnist_8.modes_per_image")
+    assert (per_image["refine_4"] <= per_image["open_loop"]).all()  # never worse than the agent alone, per image
+    assert modes["mse_real_mean"].iloc[0] == scores["mse_target_real"].iloc[:4].mean()  # the same images, open loop
+    assert (tmp_path / "refinement.png").stat().st_size > 1000

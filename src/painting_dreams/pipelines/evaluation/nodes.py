@@ -14,6 +14,7 @@ import painting_dreams.world_model.stroke_model  # noqa: F401  registers StrokeM
 from painting_dreams.agent import paint_targets
 from painting_dreams.agent.training import TrainingConfig
 from painting_dreams.evaluation import (
+    SEED_RESULTS,
     exploitation_figure,
     replay_in_mypaint,
     score_transfer,
@@ -21,6 +22,8 @@ from painting_dreams.evaluation import (
     summarise_transfer,
     transfer_grid,
 )
+from painting_dreams.evaluation.figures import refinement_curve
+from painting_dreams.evaluation.modes import evaluate_modes
 from painting_dreams.pipelines.agent.nodes import dream_painter, run_parameters
 
 
@@ -86,3 +89,24 @@ def plot_exploitation(targets: dict[str, np.ndarray], dream_steps: np.ndarray, r
 def collect_results(*summaries: pd.DataFrame) -> pd.DataFrame:
     """All runs' rows in one table."""
     return pd.concat(summaries, ignore_index=True)
+
+
+def compare_modes(policy: keras.Model, stroke_model: keras.Model, targets: dict[str, np.ndarray], defaults: dict,
+                  run: dict, evaluation: dict[str, Any], dataset: str) -> tuple[pd.DataFrame, pd.DataFrame, Figure]:
+    """The run's test images painted in every mode (open loop, closed loop, + K refinement steps, from
+    scratch): the modes table, real MSE per image and mode, and the MSE-against-K figure."""
+    params = run_parameters(defaults, run)
+    strokes = TrainingConfig.from_params(params["training"]).strokes
+    table, per_image = evaluate_modes(policy, dream_painter(stroke_model, params), targets["test"], strokes,
+                                      params["fixed_fields"], evaluation["modes"], evaluation["exploit_threshold"])
+    name = Path(params["run_dir"]).name
+    seed = SEED_RESULTS.get((dataset, strokes))
+    table.insert(0, "run", name)
+    table["seed_mse_dream"] = seed
+    figure = refinement_curve(table, seed, f"{name}: {table['images'].iloc[0]} test images")
+    return table, per_image, figure
+
+
+def collect_modes(*tables: pd.DataFrame) -> pd.DataFrame:
+    """All runs' painting modes in one table."""
+    return pd.concat(tables, ignore_index=True)

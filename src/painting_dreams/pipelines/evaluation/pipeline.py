@@ -1,7 +1,8 @@
 """The ``evaluation`` pipeline: each agent run's test paintings, replayed in real MyPaint.
 
 One namespace per agent run (``mnist_8``, ``kmnist_15``, ``celeba_15/30/50``), then one table of
-all runs (``evaluation_results``). ``kedro run --pipeline evaluation --namespaces mnist_8`` scores
+all runs (``evaluation_results``) and one of every run's painting modes (``evaluation_modes``: open
+loop, closed loop, + K refinement steps, from scratch; node ``<run>.compare_modes``, the slow one). ``kedro run --pipeline evaluation --namespaces mnist_8`` scores
 one run.
 """
 
@@ -15,7 +16,9 @@ from kedro.pipeline import Node, Pipeline
 from painting_dreams.pipelines.agent.pipeline import RUNS
 from painting_dreams.pipelines.evaluation.nodes import (
     animate_strokes,
+    collect_modes,
     collect_results,
+    compare_modes,
     paint_test_images,
     plot_exploitation,
     plot_transfer_grid,
@@ -33,7 +36,9 @@ def create_pipeline(runs: Iterable[str] | None = None, **kwargs) -> Pipeline:
     per_run = sum((run_pipeline(run) for run in runs), Pipeline([]))
     table = Node(func=collect_results, inputs=[f"{run}.transfer_summary" for run in runs],
                  outputs="evaluation_results", name="collect_evaluation_results")
-    return per_run + Pipeline([table])
+    modes = Node(func=collect_modes, inputs=[f"{run}.modes" for run in runs], outputs="evaluation_modes",
+                 name="collect_evaluation_modes")
+    return per_run + Pipeline([table, modes])
 
 
 def run_pipeline(run: str) -> Pipeline:
@@ -54,6 +59,9 @@ def run_pipeline(run: str) -> Pipeline:
              outputs="transfer_grid", name="plot_transfer_grid"),
         Node(func=animate_strokes, inputs=["targets", "dream_steps", "real_steps", "params:evaluation"],
              outputs="transfer_gif", name="animate_strokes"),
+        Node(func=update_wrapper(partial(compare_modes, dataset=dataset), compare_modes),
+             inputs=["agent_policy", "stroke_model", "targets", *AGENT_PARAMS, "params:evaluation"],
+             outputs=["modes", "modes_per_image", "refinement_curve"], name="compare_modes"),
         Node(func=plot_exploitation,
              inputs=["targets", "dream_steps", "real_steps", "transfer_scores", "params:evaluation"],
              outputs="exploitation_examples", name="plot_exploitation"),
