@@ -14,6 +14,8 @@ from pathlib import Path
 
 import click
 
+REFINE_STEPS = 100  # default of paint --refine: see the README for its time per painting
+
 os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -51,7 +53,12 @@ def cli() -> None:
 @click.option("--agent", "run", default=None,
               help="Trained agent run (mnist_8, kmnist_15, celeba_15, celeba_30, celeba_50); default: the best fit.")
 @click.option("--env", default="base", show_default=True, help="Kedro configuration environment (base, quick, ...).")
-def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env: str) -> None:
+@click.option("--refine", "refine_steps", default=REFINE_STEPS, show_default=True, type=click.IntRange(0, 5000),
+              help="Refine the agent's strokes for K steps in the dream; kept only if real MyPaint paints them closer. 0: off.")
+@click.option("--closed-loop", is_flag=True,
+              help="The agent paints in real MyPaint, seeing MyPaint's canvas before each of its steps.")
+def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env: str, refine_steps: int,
+          closed_loop: bool) -> None:
     """Paint IMAGE with a trained agent and replay its strokes in real MyPaint."""
     from painting_dreams.export import UserImageError, load_user_image, paint_image, write_painting
 
@@ -83,14 +90,18 @@ def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env:
     run_params = run_parameters(params["agent"]["defaults"], params["agent"]["runs"][run])
     variant = run_params["variant"]
     strokes = strokes or TrainingConfig.from_params(run_params["training"]).strokes
-    click.echo(f"Painting {image} with agent {run} ({variant} paint, {strokes} strokes)...")
+    how = (" closed-loop in MyPaint" if closed_loop else "") + (f", refined {refine_steps} steps" if refine_steps else "")
+    click.echo(f"Painting {image} with agent {run} ({variant} paint, {strokes} strokes{how})...")
     policy = catalog.load(f"{run}.agent_policy")
     painter = dream_painter(catalog.load(f"{variant}.stroke_model"), run_params)
-    painting = paint_image(policy, painter, variant, target, strokes)
+    painting = paint_image(policy, painter, variant, target, strokes, refine_steps=refine_steps, closed_loop=closed_loop,
+                           fixed_fields=run_params["fixed_fields"])
     paths = write_painting(painting, out_dir, image.stem)
     mse = lambda a: float(((a - target) ** 2).mean())  # noqa: E731
     click.echo(f"MSE to your image: real MyPaint {mse(painting.real_steps[-1] / 255.0):.4f}, "
                f"dream {mse(painting.dream_steps[-1]):.4f}")
+    if refine_steps:
+        click.echo(f"Refinement {'kept' if painting.mode['refined'] else 'not kept (the agent alone painted closer)'}")
     for kind, path in paths.items():
         click.echo(f"  {kind.upper():4} {path}")
 

@@ -96,14 +96,16 @@ def grid_start(targets, strokes: int) -> np.ndarray:
     return actions
 
 
-def dream_paint(painter: DreamPainter, actions, batch_size: int = 64) -> np.ndarray:
-    """The dream's final painting of each image's actions ``(N, S, A)``, on white: ``(N, 64, 64, 3)`` in [0, 1]."""
+def dream_paint(painter: DreamPainter, actions, batch_size: int = 64, every_stroke: bool = False) -> np.ndarray:
+    """The dream's painting of each image's actions ``(N, S, A)``, on white, in [0, 1]: the final one
+    ``(N, 64, 64, 3)``, or the canvas after every stroke ``(N, S, 64, 64, 3)`` if ``every_stroke``."""
     array = check_actions(actions, painter.layout)
 
     @tf.function(reduce_retracing=True)
     def paint(batch):
         canvas = tf.ones(tf.concat([tf.shape(batch)[:1], [64, 64, 3]], 0))
-        return painter.paint_many(canvas, batch, painter.initial_state(tf.shape(batch)[0]))[0]
+        final, _, canvases = painter.paint_many(canvas, batch, painter.initial_state(tf.shape(batch)[0]), every_stroke)
+        return tf.stack(canvases, axis=1) if every_stroke else final
 
     return np.concatenate([paint(tf.constant(array[i:i + batch_size])).numpy() for i in range(0, len(array), batch_size)])
 

@@ -54,6 +54,33 @@ def test_paint_image_writes_png_gif_json_and_ora(tmp_path):
     assert np.abs(merged - canvas).max() <= 1  # the strokes layer over white is MyPaint's painting
 
 
+def test_refined_and_closed_loop_paintings_hold_the_strokes_painted_and_never_lose_to_the_agent(tmp_path):
+    import keras
+
+    keras.utils.set_random_seed(0)
+    policy = build_policy("color", filters=8, residual_blocks=1, action_embedding=8, dense_units=16, lstm_units=16,
+                          strokes_per_step=2)
+    painter = stroke_model_painter(StrokeModel("color"), "color", "alpha_over")
+    target = np.random.default_rng(0).random((64, 64, 3)).astype(np.float32)
+    mse = lambda painting: float(((painting.real_steps[-1] / 255.0 - target) ** 2).mean())  # noqa: E731
+    alone = paint_image(policy, painter, "color", target, strokes=4)
+    refined = paint_image(policy, painter, "color", target, strokes=4, refine_steps=5, learning_rate=0.05)
+    assert mse(refined) <= mse(alone)  # the refined strokes are kept only if real MyPaint paints them closer
+    assert refined.mode == {"closed_loop": False, "refine_steps": 5, "refined": mse(refined) < mse(alone)}
+    closed = paint_image(policy, painter, "color", target, strokes=4, closed_loop=True)
+    assert closed.mode["closed_loop"] and closed.dream_steps.shape == (4, 64, 64, 3)
+    for painting in (refined, closed):  # the PNG and JSON hold the strokes actually painted
+        paths = write_painting(painting, tmp_path / str(id(painting)), "p")
+        env = MyPaintEnv(variant="color", absolute=True, max_steps=4)
+        env.reset()
+        for action in painting.actions:
+            canvas = env.step(np.clip(action, 0, 1))[0]["canvas"]
+        np.testing.assert_array_equal(np.asarray(Image.open(paths["png"])), canvas)
+        record = json.loads(paths["json"].read_text())
+        np.testing.assert_allclose(record["actions"], painting.actions, atol=1e-6)  # rounded to 6 decimals
+        assert record["mode"] == painting.mode
+
+
 def test_choose_run_prefers_colour_agents_near_the_stroke_count():
     assert choose_run(["mnist_8", "celeba_15", "celeba_50"], RUNS, 40) == "celeba_50"
     assert choose_run(["mnist_8", "celeba_15", "celeba_50"], RUNS, 10) == "celeba_15"

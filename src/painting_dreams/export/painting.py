@@ -34,6 +34,7 @@ class Painting:
     dream_steps: np.ndarray  # (S, 64, 64, 3) float32
     real_steps: np.ndarray  # (S, 64, 64, 3) uint8
     real_rgba: np.ndarray  # (64, 64, 4) uint8 straight alpha: the strokes alone, on transparent
+    mode: dict | None = None  # how the strokes were chosen: closed_loop, refine_steps, refined (won in real MyPaint)
 
     @property
     def strokes(self) -> list[dict]:
@@ -89,16 +90,35 @@ def write_painting(painting: Painting, out_dir: str | Path, name: str) -> dict[s
                                                               duration=GIF_FRAME_MS, loop=0))
     record = {"variant": painting.variant, "canvas": list(painting.target.shape[:2][::-1]), "brush": "classic/dry_brush",
               "layout": list(ActionLayout(painting.variant, absolute=True).fields),
+              "mode": painting.mode or {"closed_loop": False, "refine_steps": 0, "refined": False},
               "actions": np.round(painting.actions.astype(float), 6).tolist(), "strokes": painting.strokes}
     _write_atomically(paths["json"], lambda p: Path(p).write_text(json.dumps(record, indent=1)))
     write_openraster(paths["ora"], [("painting_dreams strokes", painting.real_rgba)])
     return paths
 
 
-def paint_image(policy, painter, variant: str, target: np.ndarray, strokes: int) -> Painting:
-    """The agent paints ``target`` ``(64, 64, 3)`` in the dream with ``strokes`` strokes; MyPaint paints them for real."""
+def paint_image(policy, painter, variant: str, target: np.ndarray, strokes: int, refine_steps: int = 0,
+                closed_loop: bool = False, learning_rate: float = 0.01, fixed_fields: dict | None = None) -> Painting:
+    """The agent paints ``target`` ``(64, 64, 3)`` with ``strokes`` strokes, in the dream (or, with
+    ``closed_loop``, in real MyPaint seeing its canvas); with ``refine_steps`` K > 0 its strokes are
+    then refined for K steps in the dream and the refined ones kept if real MyPaint paints them
+    closer to the target. MyPaint paints the strokes kept."""
     from painting_dreams.agent import paint_targets  # TensorFlow: imported only when painting
+    from painting_dreams.refine import dream_paint, keep_better, refine
 
-    actions, dream_steps = paint_targets(policy, painter, target[None], strokes, batch_size=1)
+    if closed_loop:
+        from painting_dreams.closed_loop import paint_closed_loop
+
+        actions = paint_closed_loop(policy, target[None], strokes, variant, batch_size=1, progress=False).actions
+    else:
+        actions = paint_targets(policy, painter, target[None], strokes, batch_size=1)[0]
+    refined = False
+    if refine_steps > 0:
+        better = refine(painter, target[None], actions, steps=refine_steps, learning_rate=learning_rate, batch_size=1,
+                        fixed_fields=fixed_fields, progress=False).actions
+        kept = keep_better(target[None], [actions, better], variant, progress=False)
+        actions, refined = kept.actions, bool(kept.winner[0] == 1)
+    dream_steps = dream_paint(painter, actions, batch_size=1, every_stroke=True)
     real_steps, layer = paint_with_mypaint(actions[0], variant, size=target.shape[0])
-    return Painting(target, variant, actions[0], dream_steps[0], real_steps, layer)
+    mode = {"closed_loop": bool(closed_loop), "refine_steps": int(refine_steps), "refined": refined}
+    return Painting(target, variant, actions[0], dream_steps[0], real_steps, layer, mode)
