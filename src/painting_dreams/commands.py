@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -20,13 +21,13 @@ os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
-def find_project_root(start: Path) -> Path:
-    """The nearest folder at or above ``start`` whose pyproject.toml declares this Kedro project."""
+def find_project_root(start: Path) -> Path | None:
+    """The nearest folder at or above ``start`` whose pyproject.toml declares this Kedro project, or ``None``."""
     for folder in (start, *start.parents):
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file() and 'package_name = "painting_dreams"' in pyproject.read_text():
             return folder
-    raise click.ClickException(f"no painting_dreams project at or above {start}: run the command inside the project")
+    return None
 
 
 def choose_run(trained: list[str], runs: dict[str, tuple[str, str]], strokes: int) -> str:
@@ -37,6 +38,70 @@ def choose_run(trained: list[str], runs: dict[str, tuple[str, str]], strokes: in
             "(colour) or `kedro run` (MNIST, black paint)")
     number = lambda run: int(run.rsplit("_", 1)[1])  # noqa: E731  run names end in their stroke count
     return min(trained, key=lambda run: (runs[run][1] != "color", abs(number(run) - strokes)))
+
+
+@dataclass
+class Agent:
+    """The agent the paint command paints with, wherever it came from."""
+
+    name: str
+    policy: object
+    painter: object
+    variant: str
+    strokes: int
+    fixed_fields: dict
+    where: str
+
+
+def project_agents(root: Path, env: str) -> tuple[dict, dict]:
+    """Inside the project: the Kedro catalog and the agent parameters of ``env``."""
+    from kedro.framework.session import KedroSession
+    from kedro.framework.startup import bootstrap_project
+
+    bootstrap_project(root)
+    with KedroSession.create(project_path=root, env=None if env == "base" else env) as session:
+        context = session.load_context()
+        return context.catalog, context.params["agent"]
+
+
+def find_agent(run: str | None, strokes: int | None, env: str) -> Agent:
+    """``run`` trained in the project (if inside one and trained there), else shipped; without ``run``, the
+    colour painter with the stroke count nearest ``strokes`` among both."""
+    from painting_dreams import shipped
+    from painting_dreams.pipelines.agent.pipeline import RUNS
+
+    if run is not None and run not in RUNS:
+        raise click.ClickException(f"unknown agent {run!r}: choose one of {', '.join(RUNS)}")
+    root = find_project_root(Path.cwd())
+    if root is None and env != "base":
+        raise click.ClickException(f"--env {env} needs the painting_dreams project: run the command inside it")
+    catalog, agent_params = project_agents(root, env) if root is not None else (None, None)
+    trained = [r for r in RUNS if catalog is not None and catalog.exists(f"{r}.agent_policy")]
+    try:
+        ships = shipped.cards()
+    except shipped.ShippedPainterError as exc:
+        raise click.ClickException(str(exc)) from exc
+    available = sorted(set(trained) | set(ships), key=list(RUNS).index)
+    if run is not None and run not in available:
+        where = f"trained in the {env!r} configuration" if root is not None else "shipped"
+        raise click.ClickException(f"agent {run!r} is not {where}: `kedro run --pipeline agent --namespaces {run}"
+                                   + (f" --env {env}`" if env != "base" else "`") + " inside the project trains it")
+    run = run or choose_run(available, RUNS, strokes or 0)
+    if run in trained:
+        from painting_dreams.agent.training import TrainingConfig
+        from painting_dreams.pipelines.agent.nodes import dream_painter, run_parameters
+
+        params = run_parameters(agent_params["defaults"], agent_params["runs"][run])
+        painter = dream_painter(catalog.load(f"{params['variant']}.stroke_model"), params)
+        return Agent(run, catalog.load(f"{run}.agent_policy"), painter, params["variant"],
+                     TrainingConfig.from_params(params["training"]).strokes, params["fixed_fields"],
+                     f"trained in this project ({params['run_dir']})")
+    try:
+        loaded = shipped.load(run)
+    except shipped.ShippedPainterError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return Agent(run, loaded.policy, loaded.painter, loaded.variant, loaded.strokes, loaded.card["fixed_fields"],
+                 f"shipped with painting_dreams, trained as {loaded.card.get('trained_as', run)}")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -51,8 +116,10 @@ def cli() -> None:
 @click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path),
               help="Folder for the PNG, GIF, JSON and .ora files.")
 @click.option("--agent", "run", default=None,
-              help="Trained agent run (mnist_8, kmnist_15, celeba_15, celeba_30, celeba_50); default: the best fit.")
-@click.option("--env", default="base", show_default=True, help="Kedro configuration environment (base, quick, ...).")
+              help="Agent (mnist_8, kmnist_15, celeba_15, celeba_30, celeba_50): one trained in this project if "
+                   "inside it, else the shipped one; default: the colour painter nearest --strokes.")
+@click.option("--env", default="base", show_default=True,
+              help="Kedro configuration environment (base, quick, ...), inside the project.")
 @click.option("--refine", "refine_steps", default=REFINE_STEPS, show_default=True, type=click.IntRange(0, 5000),
               help="Refine the agent's strokes for K steps in the dream; kept only if real MyPaint paints them closer. 0: off.")
 @click.option("--closed-loop", is_flag=True,
@@ -66,36 +133,12 @@ def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env:
         target = load_user_image(image)
     except UserImageError as exc:
         raise click.ClickException(str(exc)) from exc
-
-    from kedro.framework.session import KedroSession
-    from kedro.framework.startup import bootstrap_project
-
-    root = find_project_root(Path.cwd())
-    bootstrap_project(root)
-    with KedroSession.create(project_path=root, env=None if env == "base" else env) as session:
-        context = session.load_context()
-        catalog, params = context.catalog, context.params
-
-    from painting_dreams.agent.training import TrainingConfig
-    from painting_dreams.pipelines.agent.nodes import dream_painter, run_parameters
-    from painting_dreams.pipelines.agent.pipeline import RUNS
-
-    if run is not None and run not in RUNS:
-        raise click.ClickException(f"unknown agent {run!r}: choose one of {', '.join(RUNS)}")
-    trained = [r for r in RUNS if catalog.exists(f"{r}.agent_policy")]
-    if run is not None and run not in trained:
-        raise click.ClickException(f"agent {run!r} is not trained in the {env!r} configuration: "
-                                   f"`kedro run --pipeline agent --namespaces {run}" + (f" --env {env}`" if env != "base" else "`"))
-    run = run or choose_run(trained, RUNS, strokes or 0)
-    run_params = run_parameters(params["agent"]["defaults"], params["agent"]["runs"][run])
-    variant = run_params["variant"]
-    strokes = strokes or TrainingConfig.from_params(run_params["training"]).strokes
+    agent = find_agent(run, strokes, env)
+    strokes = strokes or agent.strokes
     how = (" closed-loop in MyPaint" if closed_loop else "") + (f", refined {refine_steps} steps" if refine_steps else "")
-    click.echo(f"Painting {image} with agent {run} ({variant} paint, {strokes} strokes{how})...")
-    policy = catalog.load(f"{run}.agent_policy")
-    painter = dream_painter(catalog.load(f"{variant}.stroke_model"), run_params)
-    painting = paint_image(policy, painter, variant, target, strokes, refine_steps=refine_steps, closed_loop=closed_loop,
-                           fixed_fields=run_params["fixed_fields"])
+    click.echo(f"Painting {image} with agent {agent.name} ({agent.where}; {agent.variant} paint, {strokes} strokes{how})...")
+    painting = paint_image(agent.policy, agent.painter, agent.variant, target, strokes, refine_steps=refine_steps,
+                           closed_loop=closed_loop, fixed_fields=agent.fixed_fields)
     paths = write_painting(painting, out_dir, image.stem)
     mse = lambda a: float(((a - target) ** 2).mean())  # noqa: E731
     click.echo(f"MSE to your image: real MyPaint {mse(painting.real_steps[-1] / 255.0):.4f}, "
@@ -104,6 +147,27 @@ def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env:
         click.echo(f"Refinement {'kept' if painting.mode['refined'] else 'not kept (the agent alone painted closer)'}")
     for kind, path in paths.items():
         click.echo(f"  {kind.upper():4} {path}")
+
+
+@cli.command()
+def models() -> None:
+    """List the painters shipped with painting_dreams and their model cards' key figures."""
+    from painting_dreams import shipped
+
+    try:
+        ships = shipped.cards()
+    except shipped.ShippedPainterError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not ships:
+        raise click.ClickException(f"no painters ship with this install ({shipped.HERE}): reinstall painting_dreams")
+    click.echo(f"{'name':<10} {'strokes':>7}  {'paint':<6} {'trained as':<32} {'steps':>6} {'train min':>9} "
+               f"{'real MSE':>8} {'dream MSE':>9}  date")
+    for name, card in ships.items():
+        mse = card["test_mse"]
+        click.echo(f"{name:<10} {card['strokes']:>7}  {card['variant']:<6} {card.get('trained_as', name):<32} "
+                   f"{card.get('steps', ''):>6} {card.get('training_minutes', ''):>9} {mse.get('real', float('nan')):>8.4f} "
+                   f"{mse.get('dream', float('nan')):>9.4f}  {card.get('date', '')}")
+    click.echo(f"cards: {shipped.HERE / 'cards'}")
 
 
 @cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

@@ -1,0 +1,108 @@
+"""Copy trained painters into the package (``src/painting_dreams/shipped/``) and write their model cards.
+
+For each name (default: all five) it takes the policy of its source run (``--source
+celeba_30=celeba_50`` lets one run's policy paint another name's stroke count), the stroke model of
+its variant, measures the test MSE of that painter at the name's stroke count (painted in the
+dream, replayed in real MyPaint, on the whole test split of ``data/03_primary``), and writes the
+card: dataset and split, recipe and parameters, steps, training time and machine, test MSEs, date,
+licence. Models are stored as trained (float32).
+
+    python scripts/ship_painters.py [--names mnist_8,celeba_30] [--source celeba_30=celeba_50] \\
+        [--machine "2-core CPU, one core per run"]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "src/painting_dreams/shipped"
+LICENCES = {
+    "mnist": "MNIST (Y. LeCun, C. Cortes, C. Burges): weights trained on it, no images shipped.",
+    "kmnist": "KMNIST (ROIS-DS CODH, CC BY-SA 4.0; Clanuwat et al. 2018, 'Deep Learning for Classical Japanese "
+              "Literature'): weights trained on it, no images shipped.",
+    "celeba": "CelebA (Liu et al., ICCV 2015) is for non-commercial research only: these weights were trained on "
+              "it; no CelebA image ships with them. Use them under the same terms.",
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--names", default="mnist_8,kmnist_15,celeba_15,celeba_30,celeba_50")
+    parser.add_argument("--source", action="append", default=[], help="NAME=RUN: NAME paints with RUN's policy")
+    parser.add_argument("--machine", default="2 cores (x86-64, AVX-512), no GPU; one core per training run")
+    parser.add_argument("--images", type=int, default=None, help="score only the first N test images")
+    args = parser.parse_args()
+
+    import keras
+    from kedro.config import OmegaConfigLoader
+
+    import painting_dreams.world_model.stroke_model  # noqa: F401
+    from painting_dreams.agent import paint_targets
+    from painting_dreams.agent.training import TrainingConfig
+    from painting_dreams.evaluation import replay_in_mypaint, score_transfer
+    from painting_dreams.pipelines.agent.nodes import dream_painter, run_parameters
+    from painting_dreams.pipelines.agent.pipeline import RUNS
+
+    sources = dict(s.split("=", 1) for s in args.source)
+    agent = OmegaConfigLoader(str(ROOT / "conf"), base_env="base", default_run_env="local")["parameters"]["agent"]
+    (SHIPPED / "cards").mkdir(parents=True, exist_ok=True)
+    for name in args.names.split(","):
+        source = sources.get(name, name)
+        dataset, variant = RUNS[name]
+        params = run_parameters(agent["defaults"], agent["runs"][source])
+        strokes = TrainingConfig.from_params(run_parameters(agent["defaults"], agent["runs"][name])["training"]).strokes
+        run_dir = ROOT / params["run_dir"]
+        history = pd.read_csv(ROOT / f"data/07_model_output/agent/{source}_history.csv")
+        shutil.copy2(run_dir / "policy.keras", SHIPPED / f"{source}.keras")
+        shutil.copy2(ROOT / f"data/06_models/{variant}_stroke_model.keras", SHIPPED / f"{variant}_stroke_model.keras")
+
+        policy = keras.models.load_model(SHIPPED / f"{source}.keras", safe_mode=True)
+        painter = dream_painter(keras.models.load_model(SHIPPED / f"{variant}_stroke_model.keras", safe_mode=True),
+                                params)
+        test = np.load(ROOT / f"data/03_primary/{dataset}_targets.npz")["test"][: args.images]
+        test = test.astype(np.float32) / 255.0 if test.dtype == np.uint8 else test.astype(np.float32)
+        started = time.perf_counter()
+        actions, dream = paint_targets(policy, painter, test, strokes)
+        real = replay_in_mypaint(actions, variant)[:, -1] / 255.0
+        scores = score_transfer(test, dream[:, -1], real, 0.02)
+        card = {
+            "name": name, "strokes": strokes, "variant": variant,
+            "policy": f"{source}.keras", "stroke_model": f"{variant}_stroke_model.keras",
+            "compositor": params["compositor"], "discrete_actions": params.get("discrete_actions", "straight_through"),
+            "fixed_fields": params["fixed_fields"],
+            "trained_as": source if source == name else f"{source} (its first {strokes} strokes)",
+            "dataset": dataset,
+            "split": f"trained on the development copy's train split ({RUNS[name][0]}), scored on its test split "
+                     f"({len(test)} images)",
+            "recipe": params.get("recipe") or "defaults (see conf/base/parameters_agent.yml)",
+            "policy_parameters": params["policy"], "training_parameters": params["training"],
+            "steps": int(history["step"].max()),
+            "training_minutes": round(float(history["seconds"].sum()) / 60, 1),
+            "machine": args.machine,
+            "test_mse": {"real": round(float(scores["mse_target_real"].mean()), 5),
+                         "real_std": round(float(scores["mse_target_real"].std(ddof=0)), 5),
+                         "dream": round(float(scores["mse_target_dream"].mean()), 5),
+                         "dream_real": round(float(scores["mse_dream_real"].mean()), 5),
+                         "exploited": int(scores["exploited"].sum()), "images": len(test), "mode": "open loop"},
+            "date": datetime.date.today().isoformat(),
+            "licence": LICENCES[dataset],
+        }
+        (SHIPPED / "cards" / f"{name}.json").write_text(json.dumps(card, indent=1) + "\n")
+        print(f"{name}: {source}.keras, {strokes} strokes, real {card['test_mse']['real']:.4f}, dream "
+              f"{card['test_mse']['dream']:.4f} on {len(test)} test images ({time.perf_counter() - started:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,63 @@
+"""Loading shipped painters: safe mode, cards checked, missing and corrupt files named."""
+
+import json
+
+import keras
+import numpy as np
+import pytest
+
+from painting_dreams.agent import build_policy, paint_targets
+from painting_dreams.shipped import ShippedPainterError, cards, load
+from painting_dreams.world_model.stroke_model import StrokeModel
+
+TINY = {"filters": 8, "residual_blocks": 1, "action_embedding": 8, "dense_units": 16, "lstm_units": 16}
+
+
+@pytest.fixture(scope="module")
+def folder(tmp_path_factory):
+    """A shipped folder of one policy painting two names (its first 3 and all 5 strokes)."""
+    folder = tmp_path_factory.mktemp("shipped")
+    (folder / "cards").mkdir()
+    keras.utils.set_random_seed(0)
+    build_policy("color", strokes_per_step=2, canvas_resolution=32, **TINY).save(folder / "tiny_5.keras")
+    model = StrokeModel("color")
+    model((np.zeros((1, 2), np.float32), np.zeros((1, 9), np.float32)))
+    model.save(folder / "color_stroke_model.keras")
+    for name, strokes in (("tiny_3", 3), ("tiny_5", 5)):
+        card = {"name": name, "strokes": strokes, "variant": "color", "policy": "tiny_5.keras",
+                "stroke_model": "color_stroke_model.keras", "compositor": "alpha_over",
+                "discrete_actions": "straight_through", "fixed_fields": {}, "dataset": "celeba",
+                "test_mse": {"real": 0.1}}
+        (folder / "cards" / f"{name}.json").write_text(json.dumps(card))
+    return folder
+
+
+def test_names_share_a_policy_and_paint_their_own_stroke_counts(folder):
+    assert sorted(cards(folder)) == ["tiny_3", "tiny_5"]
+    three, five = load("tiny_3", folder), load("tiny_5", folder)
+    assert (three.strokes, five.strokes, three.variant) == (3, 5, "color")
+    targets = np.random.default_rng(0).random((2, 64, 64, 3)).astype(np.float32)
+    a3, _ = paint_targets(three.policy, three.painter, targets, three.strokes)
+    a5, _ = paint_targets(five.policy, five.painter, targets, five.strokes)
+    assert a3.shape == (2, 3, 11) and a5.shape == (2, 5, 11)
+    np.testing.assert_allclose(a3, a5[:, :3], atol=1e-6)  # the 3-stroke name paints the 5-stroke agent's first 3
+
+
+def test_unknown_missing_and_corrupt_files_are_named(folder, tmp_path):
+    with pytest.raises(ShippedPainterError, match="no shipped painter 'celeba_99': the shipped ones are tiny_3, tiny_5"):
+        load("celeba_99", folder)
+    broken = tmp_path / "broken"
+    (broken / "cards").mkdir(parents=True)
+    card = json.loads((folder / "cards" / "tiny_3.json").read_text())
+    (broken / "cards" / "tiny_3.json").write_text(json.dumps(card))
+    with pytest.raises(ShippedPainterError, match=f"the shipped model {broken / 'tiny_5.keras'} is missing"):
+        load("tiny_3", broken)
+    (broken / "tiny_5.keras").write_bytes((folder / "tiny_5.keras").read_bytes()[:5000])  # truncated
+    with pytest.raises(ShippedPainterError, match=f"the shipped model {broken / 'tiny_5.keras'} cannot be loaded"):
+        load("tiny_3", broken)
+    (broken / "cards" / "tiny_3.json").write_text("{not json")
+    with pytest.raises(ShippedPainterError, match="the model card .*tiny_3.json is unreadable"):
+        cards(broken)
+    (broken / "cards" / "tiny_3.json").write_text(json.dumps({"name": "tiny_3"}))
+    with pytest.raises(ShippedPainterError, match=r"lacks \['strokes'"):
+        cards(broken)
