@@ -100,14 +100,15 @@ def dream_paint(painter: DreamPainter, actions, batch_size: int = 64, every_stro
     """The dream's painting of each image's actions ``(N, S, A)``, on white, in [0, 1]: the final one
     ``(N, 64, 64, 3)``, or the canvas after every stroke ``(N, S, 64, 64, 3)`` if ``every_stroke``."""
     array = check_actions(actions, painter.layout)
-
-    @tf.function(reduce_retracing=True)
-    def paint(batch):
-        canvas = tf.ones(tf.concat([tf.shape(batch)[:1], [64, 64, 3]], 0))
-        final, _, canvases = painter.paint_many(canvas, batch, painter.initial_state(tf.shape(batch)[0]), every_stroke)
-        return tf.stack(canvases, axis=1) if every_stroke else final
-
+    paint = tf.function(lambda batch: _on_white(painter, batch, every_stroke), reduce_retracing=True)
     return np.concatenate([paint(tf.constant(array[i:i + batch_size])).numpy() for i in range(0, len(array), batch_size)])
+
+
+def _on_white(painter: DreamPainter, actions: tf.Tensor, every_stroke: bool = False) -> tf.Tensor:
+    """``actions`` (B, S, A) painted on white in the dream: the final canvas, or every stroke's (B, S, 64, 64, 3)."""
+    canvas = tf.ones(tf.concat([tf.shape(actions)[:1], [64, 64, 3]], 0))
+    final, _, canvases = painter.paint_many(canvas, actions, painter.initial_state(tf.shape(actions)[0]), every_stroke)
+    return tf.stack(canvases, axis=1) if every_stroke else final
 
 
 class _Refiner:
@@ -131,11 +132,6 @@ class _Refiner:
         self.target = tf.Variable(tf.ones((shape[0], 64, 64, 3)), trainable=False)
         self.step = tf.function(self._step)
 
-    def _paint(self, actions: tf.Tensor) -> tf.Tensor:
-        """The dream canvas of ``actions`` (B, S, A), on white."""
-        canvas = tf.ones(tf.concat([tf.shape(actions)[:1], [64, 64, 3]], 0))
-        return self.painter.paint_many(canvas, actions, self.painter.initial_state(tf.shape(actions)[0]))[0]
-
     def pin(self, actions):
         """Clip into [0, 1] and hold the fixed fields."""
         return tf.clip_by_value(actions, 0.0, 1.0) * self.free + self.fixed
@@ -151,7 +147,7 @@ class _Refiner:
         """Score the current actions; if ``update``, take one Adam step. ``(actions scored, MSE per image)``."""
         with tf.GradientTape() as tape:
             tape.watch(self.actions)
-            per_image = tf.reduce_mean(tf.square(self._paint(self.actions) - self.target), axis=[1, 2, 3])
+            per_image = tf.reduce_mean(tf.square(_on_white(self.painter, self.actions) - self.target), axis=[1, 2, 3])
             loss = tf.reduce_sum(per_image)  # Adam is per element: the images are optimised independently
         scored = tf.identity(self.actions)
         if update:
