@@ -6,6 +6,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
@@ -110,7 +111,9 @@ def refinement_curve(modes: pd.DataFrame, seed_mse: float | None, title: str) ->
         ax.axhline(row["mse_real_mean"], color=next(styles), linestyle=":", label=f"{label}, real")
     if seed_mse is not None:
         ax.axhline(seed_mse, color="black", linewidth=1, label=f"seed (dream) {seed_mse:g}")
-    ax.set_xscale("symlog", linthresh=25)
+    ax.set_xscale("symlog", linthresh=max(1, min(ks[1:], default=1)))  # K = 0 and the Ks spread evenly
+    ax.set_xticks(ks, [str(k) for k in ks])
+    ax.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
     ax.set_xlabel("refinement steps K (per image, in the dream)")
     ax.set_ylabel("MSE to the target")
     ax.set_title(title)
