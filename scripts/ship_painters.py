@@ -87,7 +87,8 @@ def main() -> None:
             "split": f"trained on the development copy's train split ({RUNS[name][0]}), scored on its test split "
                      f"({len(test)} images)",
             "recipe": params.get("recipe") or "defaults (see conf/base/parameters_agent.yml)",
-            "policy_parameters": params["policy"], "training_parameters": params["training"],
+            "policy_parameters": params["policy"],
+            "training_parameters": {**params["training"], "steps": int(history["step"].max())},  # steps trained
             "steps": int(history["step"].max()),
             "training_minutes": round(float(history["seconds"].sum()) / 60, 1),
             "machine": args.machine,

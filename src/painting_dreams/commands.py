@@ -31,13 +31,14 @@ def find_project_root(start: Path) -> Path | None:
 
 
 def choose_run(trained: list[str], runs: dict[str, tuple[str, str]], strokes: int) -> str:
-    """Prefer a colour agent, then the one trained for the stroke count nearest to ``strokes``."""
+    """Prefer a colour agent, then the one trained for the stroke count nearest to ``strokes``, then the
+    photo painter (CelebA) over the glyph painter (KMNIST)."""
     if not trained:
         raise click.ClickException(
             "no trained agent found: train one first, e.g. `kedro run --pipeline agent --namespaces celeba_50` "
             "(colour) or `kedro run` (MNIST, black paint)")
     number = lambda run: int(run.rsplit("_", 1)[1])  # noqa: E731  run names end in their stroke count
-    return min(trained, key=lambda run: (runs[run][1] != "color", abs(number(run) - strokes)))
+    return min(trained, key=lambda run: (runs[run][1] != "color", abs(number(run) - strokes), runs[run][0] != "celeba"))
 
 
 @dataclass

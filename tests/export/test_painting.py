@@ -85,6 +85,7 @@ def test_choose_run_prefers_colour_agents_near_the_stroke_count():
     assert choose_run(["mnist_8", "celeba_15", "celeba_50"], RUNS, 40) == "celeba_50"
     assert choose_run(["mnist_8", "celeba_15", "celeba_50"], RUNS, 10) == "celeba_15"
     assert choose_run(["mnist_8"], RUNS, 50) == "mnist_8"
+    assert choose_run(["mnist_8", "kmnist_15", "celeba_15"], RUNS, 15) == "celeba_15"  # a photo painter on ties
     with pytest.raises(Exception, match="no trained agent found"):
         choose_run([], RUNS, 8)
 

@@ -1,0 +1,45 @@
+"""The painters that ship with the package: all five names load in safe mode and paint from any folder."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from painting_dreams.shipped import HERE, cards, load
+
+NAMES = ["mnist_8", "kmnist_15", "celeba_15", "celeba_30", "celeba_50"]
+BIN = Path(sys.executable).parent
+
+
+def test_the_five_painters_ship_with_cards_and_load_in_safe_mode():
+    shipped = cards()
+    assert sorted(shipped) == sorted(NAMES)
+    for name in NAMES:
+        card = shipped[name]
+        assert card["strokes"] == int(name.rsplit("_", 1)[1]) and card["variant"] == ("mnist" if name == "mnist_8" else "color")
+        assert 0 < card["test_mse"]["dream"] < card["test_mse"]["real"] < 0.05 and card["steps"] > 1000
+        assert card["licence"] and card["date"] and card["training_minutes"] > 0
+        painter = load(name)
+        assert painter.strokes == card["strokes"] and painter.policy.name.startswith("spiral_policy")
+    assert shipped["celeba_30"]["policy"] == shipped["celeba_50"]["policy"]  # one agent, two stroke counts
+    assert sum(p.stat().st_size for p in HERE.glob("*.keras")) < 40e6
+
+
+def test_paint_works_from_a_folder_outside_the_project(tmp_path):
+    rng = np.random.default_rng(0)
+    image = np.kron(rng.integers(0, 256, (4, 4, 3)), np.ones((32, 32, 1))).astype(np.uint8)  # colour blocks
+    Image.fromarray(image).save(tmp_path / "blocks.png")
+    result = subprocess.run([str(BIN / "painting-dreams"), "paint", "blocks.png", "--strokes", "15", "--refine", "0",
+                             "--out", "out"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "agent celeba_15 (shipped with painting_dreams" in result.stdout
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["blocks.gif", "blocks.json", "blocks.ora",
+                                                                    "blocks.png"]
+    record = json.loads((tmp_path / "out" / "blocks.json").read_text())
+    assert record["variant"] == "color" and len(record["strokes"]) == 15
+    painted = np.asarray(Image.open(tmp_path / "out" / "blocks.png")).astype(float) / 255
+    target = np.asarray(Image.fromarray(image).resize((64, 64), Image.BILINEAR)).astype(float) / 255
+    assert ((painted - target) ** 2).mean() < 0.5 * ((1.0 - target) ** 2).mean()  # far closer than a blank sheet
