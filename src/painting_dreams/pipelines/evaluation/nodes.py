@@ -86,9 +86,9 @@ def plot_exploitation(targets: dict[str, np.ndarray], dream_steps: np.ndarray, r
                                evaluation["exploit_examples"], evaluation["exploit_threshold"])
 
 
-def collect_results(*summaries: pd.DataFrame) -> pd.DataFrame:
-    """All runs' rows in one table."""
-    return pd.concat(summaries, ignore_index=True)
+def collect_results(*tables: pd.DataFrame) -> pd.DataFrame:
+    """All runs' rows in one table (their summaries, or their painting modes)."""
+    return pd.concat(tables, ignore_index=True)
 
 
 def compare_modes(policy: keras.Model, stroke_model: keras.Model, targets: dict[str, np.ndarray], defaults: dict,
@@ -105,8 +105,3 @@ def compare_modes(policy: keras.Model, stroke_model: keras.Model, targets: dict[
     table["seed_mse_dream"] = seed
     figure = refinement_curve(table, seed, f"{name}: {table['images'].iloc[0]} test images")
     return table, per_image, figure
-
-
-def collect_modes(*tables: pd.DataFrame) -> pd.DataFrame:
-    """All runs' painting modes in one table."""
-    return pd.concat(tables, ignore_index=True)

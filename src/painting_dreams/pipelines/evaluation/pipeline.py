@@ -1,9 +1,9 @@
 """The ``evaluation`` pipeline: each agent run's test paintings, replayed in real MyPaint.
 
 One namespace per agent run (``mnist_8``, ``kmnist_15``, ``celeba_15/30/50``), then one table of
-all runs (``evaluation_results``) and one of every run's painting modes (``evaluation_modes``: open
-loop, closed loop, + K refinement steps, from scratch; node ``<run>.compare_modes``, the slow one). ``kedro run --pipeline evaluation --namespaces mnist_8`` scores
-one run.
+all runs (``evaluation_results``) and one of every run's painting modes (``evaluation_modes``:
+open loop, closed loop, + K refinement steps, from scratch; node ``<run>.compare_modes``, the slow
+one). ``kedro run --pipeline evaluation --namespaces mnist_8`` scores one run.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from kedro.pipeline import Node, Pipeline
 from painting_dreams.pipelines.agent.pipeline import RUNS
 from painting_dreams.pipelines.evaluation.nodes import (
     animate_strokes,
-    collect_modes,
     collect_results,
     compare_modes,
     paint_test_images,
@@ -36,7 +35,7 @@ def create_pipeline(runs: Iterable[str] | None = None, **kwargs) -> Pipeline:
     per_run = sum((run_pipeline(run) for run in runs), Pipeline([]))
     table = Node(func=collect_results, inputs=[f"{run}.transfer_summary" for run in runs],
                  outputs="evaluation_results", name="collect_evaluation_results")
-    modes = Node(func=collect_modes, inputs=[f"{run}.modes" for run in runs], outputs="evaluation_modes",
+    modes = Node(func=collect_results, inputs=[f"{run}.modes" for run in runs], outputs="evaluation_modes",
                  name="collect_evaluation_modes")
     return per_run + Pipeline([table, modes])
 
