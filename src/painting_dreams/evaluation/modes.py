@@ -23,6 +23,7 @@ import pandas as pd
 
 from painting_dreams.agent.painter import DreamPainter
 from painting_dreams.agent.painting import check_targets, paint_targets
+from painting_dreams.agent.policy import fixed_field_arrays
 from painting_dreams.closed_loop import paint_closed_loop
 from painting_dreams.evaluation.replay import replay_in_mypaint
 from painting_dreams.evaluation.scores import score_transfer
@@ -103,15 +104,8 @@ def evaluate_modes(policy: keras.Model, painter: DreamPainter, targets, strokes:
             log.info("No grid start for the %r variant (its strokes are black): skipped", variant)
             continue
         begin = random_start(len(images), strokes, variant) if kind == "random" else grid_start(images, strokes)
-        if fixed_fields:
-            begin = refine_fixed(begin, painter, fixed_fields)
+        mask, values = fixed_field_arrays(painter.layout, fixed_fields)  # e.g. mnist's jump, as the agent holds it
+        begin = begin * (1.0 - mask) + mask * values
         refined_rows(f"scratch_{kind}", begin, [int(settings["scratch_steps"])], settings["scratch_learning_rate"], 0.0)
     return pd.DataFrame(rows), pd.DataFrame(per_image)
 
-
-def refine_fixed(actions: np.ndarray, painter: DreamPainter, fixed_fields: dict) -> np.ndarray:
-    """``actions`` with the fixed fields set to their values (a random start for a run that fixes ``jump``)."""
-    out = actions.copy()
-    for field, value in fixed_fields.items():
-        out[..., painter.layout.index(field)] = value
-    return out
