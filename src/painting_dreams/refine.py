@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,11 +97,19 @@ def grid_start(targets, strokes: int) -> np.ndarray:
     return actions
 
 
+_compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def dream_paint(painter: DreamPainter, actions, batch_size: int = 64, every_stroke: bool = False) -> np.ndarray:
     """The dream's painting of each image's actions ``(N, S, A)``, on white, in [0, 1]: the final one
     ``(N, 64, 64, 3)``, or the canvas after every stroke ``(N, S, 64, 64, 3)`` if ``every_stroke``."""
     array = check_actions(actions, painter.layout)
-    paint = tf.function(lambda batch: _on_white(painter, batch, every_stroke), reduce_retracing=True)
+    per_painter = _compiled.setdefault(painter, {})
+    if every_stroke not in per_painter:  # traced once per painter and mode, not on every call
+        painter_ref = weakref.ref(painter)  # the cache must not keep the painter alive
+        per_painter[every_stroke] = tf.function(lambda batch: _on_white(painter_ref(), batch, every_stroke),
+                                                reduce_retracing=True)
+    paint = per_painter[every_stroke]
     return np.concatenate([paint(tf.constant(array[i:i + batch_size])).numpy() for i in range(0, len(array), batch_size)])
 
 
