@@ -11,8 +11,8 @@ from PIL import Image
 
 from painting_dreams.agent import build_policy, stroke_model_painter
 from painting_dreams.commands import choose_run, cli
+from painting_dreams.evaluation.replay import replay_in_mypaint
 from painting_dreams.export import paint_image, write_painting
-from painting_dreams.paint import MyPaintEnv
 from painting_dreams.pipelines.agent.pipeline import RUNS
 from painting_dreams.world_model.stroke_model import StrokeModel
 
@@ -32,10 +32,7 @@ def test_paint_image_writes_png_gif_json_and_ora(tmp_path):
     assert {oct(p.stat().st_mode & 0o777) for p in paths.values()} == {"0o644"}
 
     # The PNG is what real MyPaint paints with the agent's actions.
-    env = MyPaintEnv(variant="color", absolute=True, max_steps=5)
-    env.reset()
-    for action in painting.actions:
-        canvas = env.step(np.clip(action, 0, 1))[0]["canvas"]
+    canvas = replay_in_mypaint(painting.actions[None], "color", progress=False)[0, -1]
     np.testing.assert_array_equal(np.asarray(Image.open(paths["png"])), canvas)
 
     record = json.loads(paths["json"].read_text())
@@ -71,10 +68,7 @@ def test_refined_and_closed_loop_paintings_hold_the_strokes_painted_and_never_lo
     assert closed.mode["closed_loop"] and closed.dream_steps.shape == (4, 64, 64, 3)
     for painting in (refined, closed):  # the PNG and JSON hold the strokes actually painted
         paths = write_painting(painting, tmp_path / str(id(painting)), "p")
-        env = MyPaintEnv(variant="color", absolute=True, max_steps=4)
-        env.reset()
-        for action in painting.actions:
-            canvas = env.step(np.clip(action, 0, 1))[0]["canvas"]
+        canvas = replay_in_mypaint(painting.actions[None], "color", progress=False)[0, -1]
         np.testing.assert_array_equal(np.asarray(Image.open(paths["png"])), canvas)
         record = json.loads(paths["json"].read_text())
         np.testing.assert_allclose(record["actions"], painting.actions, atol=1e-6)  # rounded to 6 decimals
