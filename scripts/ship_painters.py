@@ -51,12 +51,14 @@ def main() -> None:
     import painting_dreams.world_model.stroke_model  # noqa: F401
     from painting_dreams.agent import paint_targets
     from painting_dreams.agent.training import TrainingConfig
+    from painting_dreams.commands import preparation_of
     from painting_dreams.evaluation import replay_in_mypaint, score_transfer
     from painting_dreams.pipelines.agent.nodes import dream_painter, run_parameters
     from painting_dreams.pipelines.agent.pipeline import RUNS
 
     sources = dict(s.split("=", 1) for s in args.source)
-    agent = OmegaConfigLoader(str(ROOT / "conf"), base_env="base", default_run_env="local")["parameters"]["agent"]
+    config = OmegaConfigLoader(str(ROOT / "conf"), base_env="base", default_run_env="local")["parameters"]
+    agent = config["agent"]
     (SHIPPED / "cards").mkdir(parents=True, exist_ok=True)
     for name in args.names.split(","):
         source = sources.get(name, name)
@@ -84,6 +86,7 @@ def main() -> None:
             "fixed_fields": params["fixed_fields"],
             "trained_as": source if source == name else f"{source} (its first {strokes} strokes)",
             "dataset": dataset,
+            "targets": preparation_of(dataset, config[f"{dataset}_targets"]),  # how evaluate prepares images
             "split": f"trained on the development copy's train split ({RUNS[name][0]}), scored on its test split "
                      f"({len(test)} images)",
             "recipe": params.get("recipe") or "defaults (see conf/base/parameters_agent.yml)",

@@ -3,6 +3,8 @@
 (Not named ``cli.py``: Kedro takes a project's ``<package>/cli.py`` as its own CLI override.)
 
     painting-dreams paint photo.jpg --strokes 50 --out out/
+    painting-dreams evaluate --agent kmnist_15 --images kmnist-test-imgs.npz --out scores/
+    painting-dreams models
     painting-dreams run --pipeline agent --namespaces mnist_8      (same as `kedro run ...`)
 """
 
@@ -52,17 +54,26 @@ class Agent:
     strokes: int
     fixed_fields: dict
     where: str
+    dataset: str
+    preparation: dict  # how its dataset's images were made targets (painting_dreams.evaluation.image_sets)
+
+
+def preparation_of(dataset: str, params: dict) -> dict:
+    """The image preparation of ``dataset`` from its ``data_prep`` parameters (``<dataset>_targets``)."""
+    if dataset == "celeba":
+        return {"kind": "faces", **{key: params[key] for key in ("image_size", "crop_size", "crop_centre")}}
+    return {"kind": "digits", "image_size": params["image_size"]}
 
 
 def project_agents(root: Path, env: str) -> tuple[dict, dict]:
-    """Inside the project: the Kedro catalog and the agent parameters of ``env``."""
+    """Inside the project: the Kedro catalog and the parameters of ``env``."""
     from kedro.framework.session import KedroSession
     from kedro.framework.startup import bootstrap_project
 
     bootstrap_project(root)
     with KedroSession.create(project_path=root, env=None if env == "base" else env) as session:
         context = session.load_context()
-        return context.catalog, context.params["agent"]
+        return context.catalog, context.params
 
 
 def find_agent(run: str | None, strokes: int | None, env: str) -> Agent:
@@ -76,7 +87,7 @@ def find_agent(run: str | None, strokes: int | None, env: str) -> Agent:
     root = find_project_root(Path.cwd())
     if root is None and env != "base":
         raise click.ClickException(f"--env {env} needs the painting_dreams project: run the command inside it")
-    catalog, agent_params = project_agents(root, env) if root is not None else (None, None)
+    catalog, project_params = project_agents(root, env) if root is not None else (None, None)
     trained = [r for r in RUNS if catalog is not None and catalog.exists(f"{r}.agent_policy")]
     try:
         ships = shipped.cards()
@@ -92,17 +103,21 @@ def find_agent(run: str | None, strokes: int | None, env: str) -> Agent:
         from painting_dreams.agent.training import TrainingConfig
         from painting_dreams.pipelines.agent.nodes import dream_painter, run_parameters
 
+        agent_params = project_params["agent"]
         params = run_parameters(agent_params["defaults"], agent_params["runs"][run])
         painter = dream_painter(catalog.load(f"{params['variant']}.stroke_model"), params)
+        dataset = RUNS[run][0]
         return Agent(run, catalog.load(f"{run}.agent_policy"), painter, params["variant"],
                      TrainingConfig.from_params(params["training"]).strokes, params["fixed_fields"],
-                     f"trained in this project ({params['run_dir']})")
+                     f"trained in this project ({params['run_dir']})", dataset,
+                     preparation_of(dataset, project_params[f"{dataset}_targets"]))
     try:
         loaded = shipped.load(run)
     except shipped.ShippedPainterError as exc:
         raise click.ClickException(str(exc)) from exc
     return Agent(run, loaded.policy, loaded.painter, loaded.variant, loaded.strokes, loaded.card["fixed_fields"],
-                 f"shipped with painting_dreams, trained as {loaded.card.get('trained_as', run)}")
+                 f"shipped with painting_dreams, trained as {loaded.card.get('trained_as', run)}",
+                 loaded.card["dataset"], loaded.card["targets"])
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -148,6 +163,59 @@ def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env:
         click.echo(f"Refinement {'kept' if painting.mode['refined'] else 'not kept (the agent alone painted closer)'}")
     for kind, path in paths.items():
         click.echo(f"  {kind.upper():4} {path}")
+
+
+@cli.command()
+@click.option("--agent", "run", required=True,
+              help="Agent (mnist_8, kmnist_15, celeba_15, celeba_30, celeba_50): trained in this project if inside it, "
+                   "else shipped.")
+@click.option("--images", "images_path", required=True, type=click.Path(path_type=Path),
+              help="An IDX file (.gz or not, e.g. MNIST's t10k-images-idx3-ubyte.gz), a KMNIST-style .npz (arr_0) "
+                   "or a folder of images (CelebA's img_align_celeba, or any PNG/JPEG).")
+@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+              help="Folder for scores.csv, summary.json and grid.png.")
+@click.option("--limit", default=None, type=click.IntRange(1, None), help="Score only the first N images.")
+@click.option("--split", default="all", show_default=True, type=click.Choice(["all", "train", "val", "test"]),
+              help="With a CelebA-style folder: one official partition (test falls back to val when the folder "
+                   "has no test files, as data_prep does).")
+@click.option("--refine", "refine_steps", default=0, show_default=True, type=click.IntRange(0, 5000),
+              help="Refine each painting for K steps in the dream, kept only where real MyPaint paints it closer.")
+@click.option("--closed-loop", is_flag=True, help="The agent paints in real MyPaint, seeing MyPaint's canvas.")
+@click.option("--env", default="base", show_default=True,
+              help="Kedro configuration environment (base, quick, ...), inside the project.")
+def evaluate(run: str, images_path: Path, out_dir: Path, limit: int | None, split: str, refine_steps: int,
+             closed_loop: bool, env: str) -> None:
+    """Paint every image of --images with an agent, replay it in real MyPaint and score it."""
+    from painting_dreams.evaluation.image_sets import ImageSetError, load_image_set
+    from painting_dreams.evaluation.report_files import check_out_dir, write_evaluation
+
+    try:
+        check_out_dir(out_dir)
+    except ImageSetError as exc:
+        raise click.ClickException(str(exc)) from exc
+    agent = find_agent(run, None, env)
+    try:
+        image_set = load_image_set(images_path, agent.preparation, limit=limit, split=split)
+    except ImageSetError as exc:
+        raise click.ClickException(str(exc)) from exc
+    from painting_dreams.evaluation.paint_and_score import paint_and_score
+
+    click.echo(f"Scoring agent {agent.name} ({agent.where}; {agent.strokes} strokes) on {len(image_set.names)} images "
+               f"of {images_path}, {image_set.prepared}"
+               + (", closed loop in MyPaint" if closed_loop else "") + (f", refined {refine_steps} steps" if refine_steps else ""))
+    scored = paint_and_score(agent.policy, agent.painter, image_set.targets, agent.strokes, refine_steps=refine_steps,
+                             closed_loop=closed_loop, fixed_fields=agent.fixed_fields)
+    summary = {"agent": agent.name, "where": agent.where, "strokes": agent.strokes, "images_path": str(images_path),
+               "split": split, "prepared": image_set.prepared, **scored.summary(), "refine": refine_steps,
+               "closed_loop": closed_loop, "seconds": round(scored.seconds, 2),
+               "seconds_per_image": round(scored.seconds / len(image_set.names), 4)}
+    paths = write_evaluation(out_dir, image_set, scored, summary)
+    click.echo(f"{summary['images']} images: real MyPaint MSE {summary['mse_real_mean']:.4f} "
+               f"(dream {summary['mse_dream_mean']:.4f}, dream vs real {summary['mse_dream_real_mean']:.4f}, "
+               f"{summary['exploited']} exploited" + (f", refined strokes kept for {summary['refined_wins']}" if refine_steps else "")
+               + f") in {scored.seconds:.1f} s")
+    for kind, path in paths.items():
+        click.echo(f"  {kind:7} {path}")
 
 
 @cli.command()

@@ -27,6 +27,7 @@ def folder(tmp_path_factory):
         card = {"name": name, "strokes": strokes, "variant": "color", "policy": "tiny_5.keras",
                 "stroke_model": "color_stroke_model.keras", "compositor": "alpha_over",
                 "discrete_actions": "straight_through", "fixed_fields": {}, "dataset": "celeba",
+                "targets": {"kind": "faces", "image_size": 64, "crop_size": 178, "crop_centre": [89, 121]},
                 "test_mse": {"real": 0.1}}
         (folder / "cards" / f"{name}.json").write_text(json.dumps(card))
     return folder

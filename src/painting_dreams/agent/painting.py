@@ -69,17 +69,17 @@ def compiled_rollout(policy: keras.Model, painter: DreamPainter, strokes: int, k
 
 
 def paint_targets(policy: keras.Model, painter: DreamPainter, targets, strokes: int,
-                  batch_size: int = 64) -> tuple[np.ndarray, np.ndarray]:
+                  batch_size: int = 64, every_stroke: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """Paint any 64x64 RGB images in the dream.
 
     Returns ``actions`` ``(N, S, A)`` (normalised, absolute layout: replay them in
     ``MyPaintEnv(variant, absolute=True)``) and the dream canvas after every stroke
-    ``(N, S, 64, 64, 3)``.
+    ``(N, S, 64, 64, 3)`` (with ``every_stroke=False``: the final canvas ``(N, 64, 64, 3)`` only).
     """
     images = check_targets(targets)
     if strokes < 1:
         raise ValueError(f"strokes is {strokes}: paint at least one stroke")
-    paint = compiled_rollout(policy, painter, strokes, keep_canvases=True)
+    paint = compiled_rollout(policy, painter, strokes, keep_canvases=every_stroke)
     actions, canvases = [], []
     for start in range(0, len(images), batch_size):
         a, c = paint(tf.constant(images[start:start + batch_size]))

@@ -22,10 +22,9 @@ import numpy as np
 import pandas as pd
 
 from painting_dreams.agent.painter import DreamPainter
-from painting_dreams.agent.painting import check_targets, paint_targets
+from painting_dreams.agent.painting import check_targets
 from painting_dreams.agent.policy import fixed_field_arrays
-from painting_dreams.closed_loop import paint_closed_loop
-from painting_dreams.evaluation.replay import replay_in_mypaint
+from painting_dreams.evaluation.paint_and_score import paint_and_score
 from painting_dreams.evaluation.scores import score_transfer
 from painting_dreams.refine import dream_paint, grid_start, keep_better, random_start, refine
 
@@ -69,21 +68,17 @@ def evaluate_modes(policy: keras.Model, painter: DreamPainter, targets, strokes:
     def score(actions: np.ndarray, real: np.ndarray) -> pd.DataFrame:
         return score_transfer(images, dream_paint(painter, actions, batch), real / 255.0, exploit_threshold)
 
-    started = time.perf_counter()
-    start, _ = paint_targets(policy, painter, images, strokes, batch_size=batch)
-    agent_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    open_real = replay_in_mypaint(start, variant, progress=progress)[:, -1]
-    replay_seconds = time.perf_counter() - started
-    scores = score(start, open_real)
-    rows.append(_row("open_loop", 0, scores, agent_seconds + replay_seconds, None))
-    per_image["open_loop"] = scores["mse_target_real"].to_numpy()
+    open_loop = paint_and_score(policy, painter, images, strokes, batch_size=batch, exploit_threshold=exploit_threshold,
+                                progress=progress)
+    start, agent_seconds = open_loop.actions, open_loop.seconds  # the agent alone, the start of every refinement
+    rows.append(_row("open_loop", 0, open_loop.scores, open_loop.seconds, None))
+    per_image["open_loop"] = open_loop.scores["mse_target_real"].to_numpy()
 
     if settings["closed_loop"]:
-        closed = paint_closed_loop(policy, images, strokes, variant, batch_size=batch, progress=progress)
-        scores = score(closed.actions, closed.real[:, -1])
-        rows.append(_row("closed_loop", 0, scores, closed.seconds, None))
-        per_image["closed_loop"] = scores["mse_target_real"].to_numpy()
+        closed = paint_and_score(policy, painter, images, strokes, closed_loop=True, batch_size=batch,
+                                 exploit_threshold=exploit_threshold, progress=progress)
+        rows.append(_row("closed_loop", 0, closed.scores, closed.seconds, None))
+        per_image["closed_loop"] = closed.scores["mse_target_real"].to_numpy()
 
     def refined_rows(mode: str, begin: np.ndarray, steps: list[int], learning_rate: float, before: float):
         result = refine(painter, images, begin, steps=max(steps), learning_rate=learning_rate, batch_size=batch,

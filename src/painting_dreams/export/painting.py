@@ -98,27 +98,22 @@ def write_painting(painting: Painting, out_dir: str | Path, name: str) -> dict[s
 
 
 def paint_image(policy, painter, variant: str, target: np.ndarray, strokes: int, refine_steps: int = 0,
-                closed_loop: bool = False, learning_rate: float = 0.01, fixed_fields: dict | None = None) -> Painting:
+                closed_loop: bool = False, learning_rate: float | None = None, fixed_fields: dict | None = None) -> Painting:
     """The agent paints ``target`` ``(64, 64, 3)`` with ``strokes`` strokes, in the dream (or, with
     ``closed_loop``, in real MyPaint seeing its canvas); with ``refine_steps`` K > 0 its strokes are
     then refined for K steps in the dream and the refined ones kept if real MyPaint paints them
-    closer to the target. MyPaint paints the strokes kept."""
-    from painting_dreams.agent import paint_targets  # TensorFlow: imported only when painting
-    from painting_dreams.refine import dream_paint, keep_better, refine
+    closer to the target (:func:`~painting_dreams.evaluation.paint_and_score.paint_and_score`, as the
+    ``evaluate`` command and the evaluation pipeline paint). MyPaint paints the strokes kept."""
+    from painting_dreams.evaluation.paint_and_score import REFINE_LEARNING_RATE, paint_and_score  # TensorFlow
+    from painting_dreams.refine import dream_paint
 
-    if closed_loop:
-        from painting_dreams.closed_loop import paint_closed_loop
-
-        actions = paint_closed_loop(policy, target[None], strokes, variant, batch_size=1, progress=False).actions
-    else:
-        actions = paint_targets(policy, painter, target[None], strokes, batch_size=1)[0]
-    refined = False
-    if refine_steps > 0:
-        better = refine(painter, target[None], actions, steps=refine_steps, learning_rate=learning_rate, batch_size=1,
-                        fixed_fields=fixed_fields, progress=False).actions
-        kept = keep_better(target[None], [actions, better], variant, progress=False)
-        actions, refined = kept.actions, bool(kept.winner[0] == 1)
+    if painter.layout.variant != variant:
+        raise ValueError(f"the painter paints the {painter.layout.variant!r} variant, not {variant!r}")
+    scored = paint_and_score(policy, painter, target[None], strokes, refine_steps=refine_steps, closed_loop=closed_loop,
+                             learning_rate=learning_rate or REFINE_LEARNING_RATE, fixed_fields=fixed_fields,
+                             batch_size=1, progress=False)
+    actions = scored.actions
     dream_steps = dream_paint(painter, actions, batch_size=1, every_stroke=True)
     real_steps, layer = paint_with_mypaint(actions[0], variant, size=target.shape[0])
-    mode = {"closed_loop": bool(closed_loop), "refine_steps": int(refine_steps), "refined": refined}
+    mode = {"closed_loop": bool(closed_loop), "refine_steps": int(refine_steps), "refined": bool(scored.scores["refined"][0])}
     return Painting(target, variant, actions[0], dream_steps[0], real_steps, layer, mode)

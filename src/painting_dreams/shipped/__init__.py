@@ -19,7 +19,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 CARD_KEYS = ("name", "strokes", "variant", "policy", "stroke_model", "compositor", "discrete_actions", "fixed_fields",
-             "dataset", "test_mse")
+             "dataset", "targets", "test_mse")
 
 
 class ShippedPainterError(RuntimeError):

@@ -11,47 +11,38 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 import painting_dreams.world_model.stroke_model  # noqa: F401  registers StrokeModel, so its .keras file loads
-from painting_dreams.agent import paint_targets
 from painting_dreams.agent.training import TrainingConfig
 from painting_dreams.evaluation import (
     SEED_RESULTS,
     exploitation_figure,
     replay_in_mypaint,
-    score_transfer,
     stroke_by_stroke_frames,
     summarise_transfer,
     transfer_grid,
 )
 from painting_dreams.evaluation.figures import refinement_curve
 from painting_dreams.evaluation.modes import evaluate_modes
+from painting_dreams.evaluation.paint_and_score import paint_and_score
 from painting_dreams.pipelines.agent.nodes import dream_painter, run_parameters
+from painting_dreams.refine import dream_paint
 
 
 def _to_uint8(images: np.ndarray) -> np.ndarray:
     return np.round(np.clip(images, 0.0, 1.0) * 255).astype(np.uint8)
 
 
-def paint_test_images(policy: keras.Model, stroke_model: keras.Model, targets: dict[str, np.ndarray],
-                      defaults: dict, run: dict, evaluation: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
-    """The trained agent paints the first test images in the dream: its actions and the canvas after each stroke."""
+def paint_and_score_test_images(policy: keras.Model, stroke_model: keras.Model, targets: dict[str, np.ndarray],
+                                defaults: dict, run: dict, evaluation: dict[str, Any]
+                                ) -> tuple[np.ndarray, pd.DataFrame, np.ndarray, np.ndarray]:
+    """The trained agent paints the first test images in the dream, real MyPaint replays its actions, each
+    image is scored (as the ``evaluate`` command does): actions, scores, final dream and real paintings (uint8)."""
     params = run_parameters(defaults, run)
     strokes = TrainingConfig.from_params(params["training"]).strokes
     test = targets["test"][: evaluation["max_test_images"]]
-    actions, canvases = paint_targets(policy, dream_painter(stroke_model, params), test, strokes,
-                                      batch_size=evaluation["batch_size"])
-    return actions, _to_uint8(canvases)
-
-
-def replay_actions(actions: np.ndarray, defaults: dict, run: dict) -> np.ndarray:
-    """The same actions painted by real MyPaint, canvas after each stroke (uint8)."""
-    return replay_in_mypaint(actions, run_parameters(defaults, run)["variant"])
-
-
-def score_images(targets: dict[str, np.ndarray], dream_steps: np.ndarray, real_steps: np.ndarray,
-                 evaluation: dict[str, Any]) -> pd.DataFrame:
-    """Per test image: MSE(target, real), MSE(target, dream), MSE(dream, real), exploited flag."""
-    test = targets["test"][: len(dream_steps)]
-    return score_transfer(test, dream_steps[:, -1] / 255.0, real_steps[:, -1] / 255.0, evaluation["exploit_threshold"])
+    scored = paint_and_score(policy, dream_painter(stroke_model, params), test, strokes,
+                             fixed_fields=params["fixed_fields"], batch_size=evaluation["batch_size"],
+                             exploit_threshold=evaluation["exploit_threshold"])
+    return scored.actions, scored.scores, _to_uint8(scored.dream), scored.real
 
 
 def summarise_run(scores: pd.DataFrame, defaults: dict, run: dict, dataset: str) -> pd.DataFrame:
@@ -61,28 +52,31 @@ def summarise_run(scores: pd.DataFrame, defaults: dict, run: dict, dataset: str)
     return summarise_transfer(scores, dataset, strokes, agent="spiral_backprop")
 
 
-def plot_transfer_grid(targets: dict[str, np.ndarray], dream_steps: np.ndarray, real_steps: np.ndarray,
+def plot_transfer_grid(targets: dict[str, np.ndarray], dream_images: np.ndarray, real_images: np.ndarray,
                        scores: pd.DataFrame, defaults: dict, run: dict, evaluation: dict[str, Any]) -> Figure:
     """Target | dream | real MyPaint for the first test images."""
     name = Path(run_parameters(defaults, run)["run_dir"]).name
-    test = targets["test"][: len(dream_steps)]
-    return transfer_grid(test, dream_steps[:, -1] / 255.0, real_steps[:, -1] / 255.0, scores,
-                         evaluation["grid_images"], f"{name}: target | dream | real")
+    test = targets["test"][: len(dream_images)]
+    return transfer_grid(test, dream_images / 255.0, real_images / 255.0, scores, evaluation["grid_images"],
+                         f"{name}: target | dream | real")
 
 
-def animate_strokes(targets: dict[str, np.ndarray], dream_steps: np.ndarray, real_steps: np.ndarray,
-                    evaluation: dict[str, Any]) -> list[np.ndarray]:
-    """GIF frames of the painting stroke by stroke: target | dream | real."""
+def animate_strokes(targets: dict[str, np.ndarray], actions: np.ndarray, stroke_model: keras.Model, defaults: dict,
+                    run: dict, evaluation: dict[str, Any]) -> list[np.ndarray]:
+    """GIF frames of the first test paintings stroke by stroke: target | dream | real (both painted again, every stroke)."""
+    params = run_parameters(defaults, run)
     count = evaluation["gif_images"]
-    return stroke_by_stroke_frames(targets["test"][:count], dream_steps[:count] / 255.0, real_steps[:count] / 255.0,
-                                   count, scale=evaluation["gif_scale"])
+    dream_steps = dream_paint(dream_painter(stroke_model, params), actions[:count], every_stroke=True)
+    real_steps = replay_in_mypaint(actions[:count], params["variant"], progress=False)
+    return stroke_by_stroke_frames(targets["test"][:count], dream_steps, real_steps / 255.0, count,
+                                   scale=evaluation["gif_scale"])
 
 
-def plot_exploitation(targets: dict[str, np.ndarray], dream_steps: np.ndarray, real_steps: np.ndarray,
+def plot_exploitation(targets: dict[str, np.ndarray], dream_images: np.ndarray, real_images: np.ndarray,
                       scores: pd.DataFrame, evaluation: dict[str, Any]) -> Figure:
     """The images where the agent exploited the world model (good dream, bad real painting)."""
-    test = targets["test"][: len(dream_steps)]
-    return exploitation_figure(test, dream_steps[:, -1] / 255.0, real_steps[:, -1] / 255.0, scores,
+    test = targets["test"][: len(dream_images)]
+    return exploitation_figure(test, dream_images / 255.0, real_images / 255.0, scores,
                                evaluation["exploit_examples"], evaluation["exploit_threshold"])
 
 

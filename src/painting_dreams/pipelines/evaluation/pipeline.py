@@ -3,7 +3,8 @@
 One namespace per agent run (``mnist_8``, ``kmnist_15``, ``celeba_15/30/50``), then one table of
 all runs (``evaluation_results``) and one of every run's painting modes (``evaluation_modes``:
 open loop, closed loop, + K refinement steps, from scratch; node ``<run>.compare_modes``, the slow
-one). ``kedro run --pipeline evaluation --namespaces mnist_8`` scores one run.
+one). Test images are painted and scored by the ``evaluate`` command's own function
+(:func:`~painting_dreams.evaluation.paint_and_score.paint_and_score`). ``kedro run --pipeline evaluation --namespaces mnist_8`` scores one run.
 """
 
 from __future__ import annotations
@@ -18,11 +19,9 @@ from painting_dreams.pipelines.evaluation.nodes import (
     animate_strokes,
     collect_results,
     compare_modes,
-    paint_test_images,
+    paint_and_score_test_images,
     plot_exploitation,
     plot_transfer_grid,
-    replay_actions,
-    score_images,
     summarise_run,
 )
 
@@ -44,25 +43,21 @@ def run_pipeline(run: str) -> Pipeline:
     """One agent run's evaluation, in namespace ``run``."""
     dataset, variant = RUNS[run]
     nodes = [
-        Node(func=paint_test_images,
+        Node(func=paint_and_score_test_images,
              inputs=["agent_policy", "stroke_model", "targets", *AGENT_PARAMS, "params:evaluation"],
-             outputs=["dream_actions", "dream_steps"], name="paint_test_images"),
-        Node(func=replay_actions, inputs=["dream_actions", *AGENT_PARAMS], outputs="real_steps",
-             name="replay_in_mypaint"),
-        Node(func=score_images, inputs=["targets", "dream_steps", "real_steps", "params:evaluation"],
-             outputs="transfer_scores", name="score_images"),
+             outputs=["dream_actions", "transfer_scores", "dream_images", "real_images"], name="paint_and_score_test_images"),
         Node(func=update_wrapper(partial(summarise_run, dataset=dataset), summarise_run), inputs=["transfer_scores", *AGENT_PARAMS],
              outputs="transfer_summary", name="summarise_run"),
         Node(func=plot_transfer_grid,
-             inputs=["targets", "dream_steps", "real_steps", "transfer_scores", *AGENT_PARAMS, "params:evaluation"],
+             inputs=["targets", "dream_images", "real_images", "transfer_scores", *AGENT_PARAMS, "params:evaluation"],
              outputs="transfer_grid", name="plot_transfer_grid"),
-        Node(func=animate_strokes, inputs=["targets", "dream_steps", "real_steps", "params:evaluation"],
+        Node(func=animate_strokes, inputs=["targets", "dream_actions", "stroke_model", *AGENT_PARAMS, "params:evaluation"],
              outputs="transfer_gif", name="animate_strokes"),
         Node(func=update_wrapper(partial(compare_modes, dataset=dataset), compare_modes),
              inputs=["agent_policy", "stroke_model", "targets", *AGENT_PARAMS, "params:evaluation"],
              outputs=["modes", "modes_per_image", "refinement_curve"], name="compare_modes"),
         Node(func=plot_exploitation,
-             inputs=["targets", "dream_steps", "real_steps", "transfer_scores", "params:evaluation"],
+             inputs=["targets", "dream_images", "real_images", "transfer_scores", "params:evaluation"],
              outputs="exploitation_examples", name="plot_exploitation"),
     ]
     return Pipeline(

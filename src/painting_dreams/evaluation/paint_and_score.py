@@ -1,0 +1,81 @@
+"""Paint images with an agent in one mode and score the real paintings: the one way every score is made.
+
+The ``evaluate`` command, the evaluation pipeline's per-run scores and the paint command all come
+through :func:`paint_and_score`:
+
+1. the agent paints each image: in the dream (open loop, the seed's way) or, with ``closed_loop``,
+   in real MyPaint seeing MyPaint's canvas before each of its steps;
+2. with ``refine_steps`` K > 0 its strokes are refined for K steps in the dream and, per image, real
+   MyPaint's better painting of start and refined strokes is kept (never worse than the agent's);
+3. real MyPaint paints the strokes kept, the dream paints them too, and each image is scored:
+   MSE(target, real), MSE(target, dream), MSE(dream, real) and the exploitation flag.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from painting_dreams.agent.painting import check_targets, paint_targets
+from painting_dreams.evaluation.replay import replay_in_mypaint
+from painting_dreams.evaluation.scores import score_transfer
+
+REFINE_LEARNING_RATE = 0.01  # Adam's step on the normalised actions from an agent's start (README: "Modes")
+
+
+@dataclass(frozen=True)
+class Scored:
+    """What :func:`paint_and_score` returns."""
+
+    actions: np.ndarray     # (N, S, A) the strokes painted, absolute layout, normalised
+    dream: np.ndarray       # (N, 64, 64, 3) float32: the world model's painting of ``actions``
+    real: np.ndarray        # (N, 64, 64, 3) uint8: real MyPaint's painting of ``actions``
+    scores: pd.DataFrame    # one row per image (see score_transfer), plus ``refined`` (the refined strokes won)
+    seconds: float          # wall seconds of all of it
+
+    def summary(self) -> dict:
+        """Mean real, dream and dream-vs-real MSE, the exploited and refined counts."""
+        return {"images": len(self.scores),
+                "mse_real_mean": float(self.scores["mse_target_real"].mean()),
+                "mse_real_std": float(self.scores["mse_target_real"].std(ddof=0)),
+                "mse_dream_mean": float(self.scores["mse_target_dream"].mean()),
+                "mse_dream_real_mean": float(self.scores["mse_dream_real"].mean()),
+                "exploited": int(self.scores["exploited"].sum()),
+                "refined_wins": int(self.scores["refined"].sum())}
+
+
+def paint_and_score(policy, painter, targets, strokes: int, *, refine_steps: int = 0, closed_loop: bool = False,
+                    learning_rate: float = REFINE_LEARNING_RATE, fixed_fields: dict | None = None,
+                    batch_size: int = 64, exploit_threshold: float = 0.02, progress: bool = True) -> Scored:
+    """Paint ``targets`` ``(N, 64, 64, 3)`` with ``strokes`` strokes of the agent (``policy`` painting with the
+    dream ``painter``) in the mode asked for, replay them in real MyPaint and score every image."""
+    from painting_dreams.refine import dream_paint, keep_better, refine  # refine imports this package
+
+    images = check_targets(targets)
+    if refine_steps < 0:
+        raise ValueError(f"refine_steps is {refine_steps}: give 0 (no refinement) or more steps")
+    variant = painter.layout.variant
+    started = time.perf_counter()
+    if closed_loop:
+        from painting_dreams.closed_loop import paint_closed_loop
+
+        painted = paint_closed_loop(policy, images, strokes, variant, batch_size=batch_size, progress=progress)
+        actions, real = painted.actions, painted.real[:, -1]
+    else:
+        actions = paint_targets(policy, painter, images, strokes, batch_size=batch_size, every_stroke=False)[0]
+        real = None
+    refined = np.zeros(len(images), bool)
+    if refine_steps > 0:
+        better = refine(painter, images, actions, steps=refine_steps, learning_rate=learning_rate,
+                        batch_size=batch_size, fixed_fields=fixed_fields, progress=progress).actions
+        kept = keep_better(images, [actions, better], variant, progress=progress)
+        actions, real, refined = kept.actions, kept.real, kept.winner == 1
+    if real is None:
+        real = replay_in_mypaint(actions, variant, progress=progress)[:, -1]
+    dream = dream_paint(painter, actions, batch_size)
+    scores = score_transfer(images, dream, real / 255.0, exploit_threshold)
+    scores["refined"] = refined
+    return Scored(actions, dream, real, scores, time.perf_counter() - started)
