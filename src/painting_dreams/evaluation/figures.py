@@ -36,12 +36,16 @@ def _stack_rows(rows: list[np.ndarray]) -> np.ndarray:
 
 
 def transfer_grid(targets: np.ndarray, dream: np.ndarray, real: np.ndarray, scores: pd.DataFrame,
-                  images: int, title: str) -> plt.Figure:
-    """A figure of ``images`` rows: target | dream | real MyPaint, with each row's MSEs."""
+                  images: int, title: str, agent_real: np.ndarray | None = None) -> plt.Figure:
+    """A figure of ``images`` rows: target | dream | real MyPaint, with each row's MSEs. With ``agent_real``
+    (the agent's own strokes painted by MyPaint, before refinement) a column for it comes after the target."""
     count = min(images, len(targets))
-    fig, axes = plt.subplots(count, 3, figsize=(4.2, 1.45 * count + 0.6), squeeze=False)
+    panels = [(targets, "target")] + ([(agent_real, "agent, real")] if agent_real is not None else [])
+    panels += [(dream, "refined, dream" if agent_real is not None else "dream"),
+               (real, "refined, real" if agent_real is not None else "real MyPaint")]
+    fig, axes = plt.subplots(count, len(panels), figsize=(1.4 * len(panels), 1.45 * count + 0.6), squeeze=False)
     for i in range(count):
-        for j, (panel, name) in enumerate(((targets, "target"), (dream, "dream"), (real, "real MyPaint"))):
+        for j, (panel, name) in enumerate(panels):
             ax = axes[i, j]
             ax.imshow(_to_uint8(panel[i]), interpolation="nearest")
             ax.set_xticks([])
@@ -49,9 +53,11 @@ def transfer_grid(targets: np.ndarray, dream: np.ndarray, real: np.ndarray, scor
             if i == 0:
                 ax.set_title(name, fontsize=9)
         row = scores.iloc[i]
-        axes[i, 2].set_ylabel(f"real {row.mse_target_real:.4f}\ndream {row.mse_target_dream:.4f}", fontsize=7,
-                              rotation=0, ha="left", va="center", labelpad=0)
-        axes[i, 2].yaxis.set_label_position("right")
+        label = f"real {row.mse_target_real:.4f}\ndream {row.mse_target_dream:.4f}"
+        if agent_real is not None:
+            label = f"agent {np.mean(np.square(agent_real[i] - targets[i])):.4f}\n" + label
+        axes[i, -1].set_ylabel(label, fontsize=7, rotation=0, ha="left", va="center", labelpad=0)
+        axes[i, -1].yaxis.set_label_position("right")
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return fig

@@ -33,6 +33,7 @@ class Scored:
     actions: np.ndarray     # (N, S, A) the strokes painted, absolute layout, normalised
     dream: np.ndarray       # (N, 64, 64, 3) float32: the world model's painting of ``actions``
     real: np.ndarray        # (N, 64, 64, 3) uint8: real MyPaint's painting of ``actions``
+    agent_real: np.ndarray  # (N, 64, 64, 3) uint8: real MyPaint's painting of the agent's own strokes (= real unrefined)
     scores: pd.DataFrame    # one row per image (see score_transfer), plus ``refined`` (the refined strokes won)
     seconds: float          # wall seconds of all of it
 
@@ -66,16 +67,14 @@ def paint_and_score(policy, painter, targets, strokes: int, *, refine_steps: int
         actions, real = painted.actions, painted.real[:, -1]
     else:
         actions = paint_targets(policy, painter, images, strokes, batch_size=batch_size, every_stroke=False)[0]
-        real = None
-    refined = np.zeros(len(images), bool)
+        real = replay_in_mypaint(actions, variant, progress=progress)[:, -1]
+    agent_real, refined = real, np.zeros(len(images), bool)
     if refine_steps > 0:
         better = refine(painter, images, actions, steps=refine_steps, learning_rate=learning_rate,
                         batch_size=batch_size, fixed_fields=fixed_fields, progress=progress).actions
         kept = keep_better(images, [actions, better], variant, progress=progress)
         actions, real, refined = kept.actions, kept.real, kept.winner == 1
-    if real is None:
-        real = replay_in_mypaint(actions, variant, progress=progress)[:, -1]
     dream = dream_paint(painter, actions, batch_size)
     scores = score_transfer(images, dream, real / 255.0, exploit_threshold)
     scores["refined"] = refined
-    return Scored(actions, dream, real, scores, time.perf_counter() - started)
+    return Scored(actions, dream, real, agent_real, scores, time.perf_counter() - started)

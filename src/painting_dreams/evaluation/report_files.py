@@ -49,7 +49,8 @@ def write_evaluation(out_dir: str | Path, image_set: ImageSet, scored, summary: 
     with atomic_target(paths["summary"]) as tmp:
         Path(tmp).write_text(json.dumps(summary, indent=1) + "\n")
     figure = transfer_grid(image_set.targets, scored.dream, scored.real / 255.0, scored.scores, GRID_IMAGES,
-                           f"{summary['agent']}: target | dream | real")
+                           f"{summary['agent']}" + (f", refined {summary['refine']} steps" if summary["refine"] else ""),
+                           agent_real=scored.agent_real / 255.0 if summary["refine"] else None)
     try:
         with atomic_target(paths["grid"]) as tmp:
             figure.savefig(tmp, format="png", dpi=120)
