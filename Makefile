@@ -12,9 +12,16 @@ $(VENV)/.installed: pyproject.toml requirements.txt scripts/install.sh
 
 install: $(VENV)/.installed
 
-run: install  ## the main job on the bundled defaults (quick configuration)
+SHIPPED := data/quick/08_reporting/shipped
+PAINTING_DREAMS := $(VENV)/bin/painting-dreams
+
+run: install  ## the main job on the bundled defaults (quick configuration), then the shipped painters on bundled images
 	$(KEDRO) run --env quick
-	@echo "Pictures made (open the grid and GIF under evaluation/ first):"
+	$(PAINTING_DREAMS) evaluate --shipped --agent mnist_8 --images data/01_raw/mnist/t10k-images-idx3-ubyte.gz \
+		--limit 16 --refine 25 --out $(SHIPPED)/mnist_8
+	$(PAINTING_DREAMS) evaluate --shipped --agent kmnist_15 --images samples/kmnist/kmnist-test-imgs-first100.npz \
+		--limit 16 --refine 25 --out $(SHIPPED)/kmnist_15
+	@echo "Pictures made (the shipped painters' grids under shipped/ first, then the quick chain's):"
 	@find data/quick/08_reporting -name '*.png' -o -name '*.gif' | sort | sed 's/^/  /'
 
 test: install  ## the whole test suite

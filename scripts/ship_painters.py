@@ -2,13 +2,14 @@
 
 For each name (default: all five) it takes the policy of its source run (``--source
 celeba_30=celeba_50`` lets one run's policy paint another name's stroke count), the stroke model of
-its variant, measures the test MSE of that painter at the name's stroke count (painted in the
-dream, replayed in real MyPaint, on the whole test split of ``data/03_primary``), and writes the
-card: dataset and split, recipe and parameters, steps, training time and machine, test MSEs, date,
-licence. Models are stored as trained (float32).
+its variant, measures the test MSE of that painter at the name's stroke count on the whole test
+split of ``data/03_primary`` (open loop: painted in the dream, replayed in real MyPaint; and, with
+``--refine NAME=K``, its best mode: + K refinement steps, as ``painting-dreams evaluate --refine K``
+paints), and writes the card: dataset and split, image preparation, recipe and parameters, steps,
+training time and machine, test MSEs, date, licence. Models are stored as trained (float32).
 
     python scripts/ship_painters.py [--names mnist_8,celeba_30] [--source celeba_30=celeba_50] \\
-        [--machine "2-core CPU, one core per run"]
+        [--refine kmnist_15=100] [--machine "2-core CPU, one core per run"]
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def main() -> None:
     parser.add_argument("--names", default="mnist_8,kmnist_15,celeba_15,celeba_30,celeba_50")
     parser.add_argument("--source", action="append", default=[], help="NAME=RUN: NAME paints with RUN's policy")
     parser.add_argument("--machine", default="2 cores (x86-64, AVX-512), no GPU; one core per training run")
+    parser.add_argument("--refine", action="append", default=[], help="NAME=K: also score NAME + K refinement steps")
     parser.add_argument("--images", type=int, default=None, help="score only the first N test images")
     args = parser.parse_args()
 
@@ -49,14 +51,14 @@ def main() -> None:
     from kedro.config import OmegaConfigLoader
 
     import painting_dreams.world_model.stroke_model  # noqa: F401
-    from painting_dreams.agent import paint_targets
     from painting_dreams.agent.training import TrainingConfig
     from painting_dreams.commands import preparation_of
-    from painting_dreams.evaluation import replay_in_mypaint, score_transfer
+    from painting_dreams.evaluation.paint_and_score import paint_and_score
     from painting_dreams.pipelines.agent.nodes import dream_painter, run_parameters
     from painting_dreams.pipelines.agent.pipeline import RUNS
 
     sources = dict(s.split("=", 1) for s in args.source)
+    refine_steps = {name: int(k) for name, k in (s.split("=", 1) for s in args.refine)}
     config = OmegaConfigLoader(str(ROOT / "conf"), base_env="base", default_run_env="local")["parameters"]
     agent = config["agent"]
     (SHIPPED / "cards").mkdir(parents=True, exist_ok=True)
@@ -76,9 +78,16 @@ def main() -> None:
         test = np.load(ROOT / f"data/03_primary/{dataset}_targets.npz")["test"][: args.images]
         test = test.astype(np.float32) / 255.0 if test.dtype == np.uint8 else test.astype(np.float32)
         started = time.perf_counter()
-        actions, dream = paint_targets(policy, painter, test, strokes)
-        real = replay_in_mypaint(actions, variant)[:, -1] / 255.0
-        scores = score_transfer(test, dream[:, -1], real, 0.02)
+        scored = paint_and_score(policy, painter, test, strokes, fixed_fields=params["fixed_fields"])
+        scores = scored.scores
+        modes = {}
+        if name in refine_steps:
+            refined = paint_and_score(policy, painter, test, strokes, refine_steps=refine_steps[name],
+                                      fixed_fields=params["fixed_fields"])
+            modes["refined"] = {"mode": f"open loop + {refine_steps[name]} refinement steps (evaluate --refine "
+                                        f"{refine_steps[name]})", "refine_steps": refine_steps[name],
+                                **{k: round(v, 5) if isinstance(v, float) else v for k, v in refined.summary().items()},
+                                "seconds_per_image": round(refined.seconds / len(test), 3)}
         card = {
             "name": name, "strokes": strokes, "variant": variant,
             "policy": f"{source}.keras", "stroke_model": f"{variant}_stroke_model.keras",
@@ -100,12 +109,14 @@ def main() -> None:
                          "dream": round(float(scores["mse_target_dream"].mean()), 5),
                          "dream_real": round(float(scores["mse_dream_real"].mean()), 5),
                          "exploited": int(scores["exploited"].sum()), "images": len(test), "mode": "open loop"},
+            "test_mse_modes": modes,  # the best mode of the refinement issue, on the same test images
             "date": datetime.date.today().isoformat(),
             "licence": LICENCES[dataset],
         }
         (SHIPPED / "cards" / f"{name}.json").write_text(json.dumps(card, indent=1) + "\n")
         print(f"{name}: {source}.keras, {strokes} strokes, real {card['test_mse']['real']:.4f}, dream "
-              f"{card['test_mse']['dream']:.4f} on {len(test)} test images ({time.perf_counter() - started:.0f} s)")
+              f"{card['test_mse']['dream']:.4f}" + "".join(f", {m['mode']}: real {m['mse_real_mean']:.4f}" for m in modes.values())
+              + f" on {len(test)} test images ({time.perf_counter() - started:.0f} s)")
 
 
 if __name__ == "__main__":

@@ -76,15 +76,17 @@ def project_agents(root: Path, env: str) -> tuple[dict, dict]:
         return context.catalog, context.params
 
 
-def find_agent(run: str | None, strokes: int | None, env: str) -> Agent:
+def find_agent(run: str | None, strokes: int | None, env: str, shipped_only: bool = False) -> Agent:
     """``run`` trained in the project (if inside one and trained there), else shipped; without ``run``, the
-    colour painter with the stroke count nearest ``strokes`` among both."""
+    colour painter with the stroke count nearest ``strokes`` among both. ``shipped_only``: never the project's."""
     from painting_dreams import shipped
     from painting_dreams.pipelines.agent.pipeline import RUNS
 
     if run is not None and run not in RUNS:
         raise click.ClickException(f"unknown agent {run!r}: choose one of {', '.join(RUNS)}")
-    root = find_project_root(Path.cwd())
+    root = None if shipped_only else find_project_root(Path.cwd())
+    if shipped_only and env != "base":
+        raise click.ClickException(f"--shipped and --env {env} exclude each other: the shipped painters have no environment")
     if root is None and env != "base":
         raise click.ClickException(f"--env {env} needs the painting_dreams project: run the command inside it")
     catalog, project_params = project_agents(root, env) if root is not None else (None, None)
@@ -136,12 +138,14 @@ def cli() -> None:
                    "inside it, else the shipped one; default: the colour painter nearest --strokes.")
 @click.option("--env", default="base", show_default=True,
               help="Kedro configuration environment (base, quick, ...), inside the project.")
+@click.option("--shipped", "shipped_only", is_flag=True,
+              help="Use the painter shipped with painting_dreams even inside a project that trained its own.")
 @click.option("--refine", "refine_steps", default=REFINE_STEPS, show_default=True, type=click.IntRange(0, 5000),
               help="Refine the agent's strokes for K steps in the dream; kept only if real MyPaint paints them closer. 0: off.")
 @click.option("--closed-loop", is_flag=True,
               help="The agent paints in real MyPaint, seeing MyPaint's canvas before each of its steps.")
-def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env: str, refine_steps: int,
-          closed_loop: bool) -> None:
+def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env: str, shipped_only: bool,
+          refine_steps: int, closed_loop: bool) -> None:
     """Paint IMAGE with a trained agent and replay its strokes in real MyPaint."""
     from painting_dreams.export import UserImageError, load_user_image, paint_image, write_painting
 
@@ -149,7 +153,7 @@ def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env:
         target = load_user_image(image)
     except UserImageError as exc:
         raise click.ClickException(str(exc)) from exc
-    agent = find_agent(run, strokes, env)
+    agent = find_agent(run, strokes, env, shipped_only)
     strokes = strokes or agent.strokes
     how = (" closed-loop in MyPaint" if closed_loop else "") + (f", refined {refine_steps} steps" if refine_steps else "")
     click.echo(f"Painting {image} with agent {agent.name} ({agent.where}; {agent.variant} paint, {strokes} strokes{how})...")
@@ -183,8 +187,10 @@ def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env:
 @click.option("--closed-loop", is_flag=True, help="The agent paints in real MyPaint, seeing MyPaint's canvas.")
 @click.option("--env", default="base", show_default=True,
               help="Kedro configuration environment (base, quick, ...), inside the project.")
+@click.option("--shipped", "shipped_only", is_flag=True,
+              help="Use the painter shipped with painting_dreams even inside a project that trained its own.")
 def evaluate(run: str, images_path: Path, out_dir: Path, limit: int | None, split: str, refine_steps: int,
-             closed_loop: bool, env: str) -> None:
+             closed_loop: bool, env: str, shipped_only: bool) -> None:
     """Paint every image of --images with an agent, replay it in real MyPaint and score it."""
     from painting_dreams.evaluation.image_sets import ImageSetError, load_image_set
     from painting_dreams.evaluation.report_files import check_out_dir, write_evaluation
@@ -193,7 +199,7 @@ def evaluate(run: str, images_path: Path, out_dir: Path, limit: int | None, spli
         check_out_dir(out_dir)
     except ImageSetError as exc:
         raise click.ClickException(str(exc)) from exc
-    agent = find_agent(run, None, env)
+    agent = find_agent(run, None, env, shipped_only)
     try:
         image_set = load_image_set(images_path, agent.preparation, limit=limit, split=split)
     except ImageSetError as exc:
@@ -230,12 +236,15 @@ def models() -> None:
     if not ships:
         raise click.ClickException(f"no painters ship with this install ({shipped.HERE}): reinstall painting_dreams")
     click.echo(f"{'name':<10} {'strokes':>7}  {'paint':<6} {'trained as':<32} {'steps':>6} {'train min':>9} "
-               f"{'real MSE':>8} {'dream MSE':>9}  date")
+               f"{'real MSE':>8} {'dream MSE':>9} {'refined':>16}  date")
     for name, card in ships.items():
         mse = card["test_mse"]
+        refined = card.get("test_mse_modes", {}).get("refined")
+        best = f"{refined['mse_real_mean']:.4f} (K={refined['refine_steps']})" if refined else "-"
         click.echo(f"{name:<10} {card['strokes']:>7}  {card['variant']:<6} {card.get('trained_as', name):<32} "
                    f"{card.get('steps', ''):>6} {card.get('training_minutes', ''):>9} {mse.get('real', float('nan')):>8.4f} "
-                   f"{mse.get('dream', float('nan')):>9.4f}  {card.get('date', '')}")
+                   f"{mse.get('dream', float('nan')):>9.4f} {best:>16}  {card.get('date', '')}")
+    click.echo("real / dream MSE: test split, open loop; refined: real MSE with `--refine K` (the cards have the rest)")
     click.echo(f"cards: {shipped.HERE / 'cards'}")
 
 

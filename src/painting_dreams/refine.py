@@ -272,3 +272,95 @@ def keep_better(targets, candidates: list[np.ndarray], variant: str, progress: b
     winner = np.argmin(scores, axis=1)  # argmin returns the first of equal minima
     rows = np.arange(len(images))
     return Kept(np.stack(candidates, 1)[rows, winner], np.stack(finals, 1)[rows, winner], winner, scores)
+
+
+@dataclass(frozen=True)
+class RefinedInMyPaint:
+    """What :func:`refine_in_mypaint` returns, per image: of the start and every round's refined actions,
+    the ones real MyPaint painted closest to the target (so never worse than the start)."""
+
+    actions: np.ndarray      # (N, S, A) the best actions real MyPaint painted
+    real: np.ndarray         # (N, 64, 64, 3) uint8, their real painting
+    start_mse: np.ndarray    # (N,) real MSE of the starting actions
+    real_mse: np.ndarray     # (N,) real MSE of ``actions`` (<= start_mse)
+    refined: np.ndarray      # (N,) bool: refined actions won over the start
+    seconds: float           # wall seconds of all of it (dream steps and MyPaint checks)
+    snapshots: dict          # {K: RefinedInMyPaint of the first K steps} for each K asked for
+
+
+def refine_in_mypaint(painter: DreamPainter, targets, actions, steps: int = 100, learning_rate: float = 0.01,
+                      check_every: int = 25, correct: bool = True, batch_size: int = 64,
+                      fixed_fields: dict | None = None, snapshots=(), progress: bool = True) -> RefinedInMyPaint:
+    """Refine ``actions`` ``(N, S, A)`` in the dream with real MyPaint in the loop.
+
+    Rounds of ``check_every`` Adam steps (the last round may be shorter; a round also ends at each
+    snapshot K): after each round real MyPaint paints every image's refined actions (a few ms per
+    image), and each image keeps the actions whose real painting is closest to its target, its start
+    included and preferred on ties, so refinement never makes a real painting worse. With ``correct``,
+    each round aims the dream at ``target - (real - dream)`` of the actions it starts from: where
+    the world model paints those strokes wrong, its error is corrected for instead of exploited.
+    ``snapshots``: also the result after the first K steps, for the curve of quality against K in one run.
+    """
+    images = check_targets(targets)
+    start = check_actions(actions, painter.layout, len(images))
+    if isinstance(steps, bool) or int(steps) != steps or steps < 0:
+        raise ValueError(f"steps is {steps!r}: use a whole number >= 0 (0 paints the start only)")
+    if isinstance(check_every, bool) or int(check_every) != check_every or check_every < 1:
+        raise ValueError(f"check_every is {check_every!r}: real MyPaint checks every K >= 1 steps (e.g. 25)")
+    if not learning_rate > 0:
+        raise ValueError(f"learning_rate is {learning_rate}: it must be > 0 (e.g. 0.01)")
+    if batch_size < 1:
+        raise ValueError(f"batch_size is {batch_size}: it must be at least 1")
+    snapshots = sorted({int(k) for k in snapshots})
+    if snapshots and (snapshots[0] < 0 or snapshots[-1] > steps):
+        raise ValueError(f"snapshots {snapshots} must lie in [0, steps={steps}]")
+    variant = painter.layout.variant
+    started = time.perf_counter()
+
+    def real_of(candidate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        real = replay_in_mypaint(candidate, variant, progress=False)[:, -1]
+        return real, np.mean(np.square(real / np.float32(255.0) - images), axis=(1, 2, 3))
+
+    best, (best_real, start_mse) = start.copy(), real_of(start)
+    best_mse, refined = start_mse.copy(), np.zeros(len(images), bool)
+    current, current_real = start, best_real
+    refiner = _Refiner(painter, fixed_fields, learning_rate, (min(batch_size, len(images)), *start.shape[1:]))
+
+    def snapshot() -> RefinedInMyPaint:
+        return RefinedInMyPaint(best.copy(), best_real.copy(), start_mse, best_mse.copy(), refined.copy(),
+                                time.perf_counter() - started, {})
+
+    taken = {0: snapshot()} if 0 in snapshots else {}
+    ends = sorted(set(range(check_every, steps, check_every)) | {k for k in snapshots if k > 0} | ({steps} if steps else set()))
+    done = 0
+    with tqdm(total=steps * math.ceil(len(images) / batch_size), unit="step", disable=not progress,
+              desc=f"refine {len(images)} paintings x {steps} steps, MyPaint every {check_every}") as bar:
+        for end in ends:
+            aim = images
+            if correct:  # the world model's error on the strokes this round starts from
+                aim = images - (current_real / np.float32(255.0) - dream_paint(painter, current, batch_size))
+            rounds = [refiner.run(aim[i:i + batch_size], current[i:i + batch_size], end - done,
+                                  )[0] for i in range(0, len(images), batch_size)]
+            bar.update((end - done) * len(rounds))
+            current = _snap(painter, refiner, np.concatenate(rounds))
+            current_real, mse = real_of(current)
+            better = mse < best_mse
+            best[better], best_real[better], best_mse[better], refined[better] = (
+                current[better], current_real[better], mse[better], True)
+            done = end
+            if end in snapshots:
+                taken[end] = snapshot()
+    result = snapshot()
+    log.info("Refined %d paintings x %d steps, MyPaint every %d, in %.1f s (%.2f s per image): real MSE %.4f -> %.4f "
+             "(refined strokes kept for %d)", len(images), steps, check_every, result.seconds,
+             result.seconds / len(images), start_mse.mean(), best_mse.mean(), refined.sum())
+    return RefinedInMyPaint(**{**result.__dict__, "snapshots": taken})
+
+
+def _snap(painter: DreamPainter, refiner: _Refiner, actions: np.ndarray) -> np.ndarray:
+    """The ``mnist`` variant's two-valued fields snapped to the values MyPaint paints, fixed fields held."""
+    if not painter.layout.two_valued_fields:
+        return actions
+    actions = actions.copy()
+    actions[..., 2:] = painter.snap(tf.constant(actions[..., 2:])).numpy()
+    return refiner.pin(tf.constant(actions)).numpy()

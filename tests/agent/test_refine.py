@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from painting_dreams.paint.actions import ActionLayout
-from painting_dreams.refine import grid_start, keep_better, random_start, refine
+from painting_dreams.refine import grid_start, keep_better, random_start, refine, refine_in_mypaint
 from tests.agent.conftest import STROKES
 
 LAYOUT = ActionLayout("mnist", absolute=True)
@@ -50,6 +50,35 @@ def test_keeping_the_better_never_makes_a_real_painting_worse(refined, paintings
     np.testing.assert_allclose(real_mse, kept.real_mse[rows, kept.winner], rtol=1e-6)
 
 
+@pytest.mark.parametrize("correct", [True, False])
+def test_refining_with_mypaint_in_the_loop_keeps_each_images_best_real_painting(mnist_painter, paintings, correct):
+    start = random_start(len(paintings), STROKES, "mnist", seed=3)
+    start[..., LAYOUT.index("jump")] = 0.0
+    result = refine_in_mypaint(mnist_painter, paintings, start, steps=40, learning_rate=0.03, check_every=10,
+                               correct=correct, batch_size=16, fixed_fields={"jump": 0.0}, snapshots=(0, 15, 40),
+                               progress=False)
+    real_mse = np.mean(np.square(result.real / 255.0 - paintings), axis=(1, 2, 3))
+    np.testing.assert_allclose(real_mse, result.real_mse, rtol=1e-5)  # the MSE of the painting MyPaint made
+    assert (result.real_mse <= result.start_mse).all()  # per image, never worse than the start
+    assert result.real_mse.mean() < 0.7 * result.start_mse.mean() and result.refined.sum() > len(paintings) // 2
+    np.testing.assert_array_equal(result.actions[~result.refined], start[~result.refined])
+    assert (result.actions[..., LAYOUT.index("jump")] == 0.0).all()
+    for field in ("pressure", "size"):  # painted as MyPaint paints them: snapped
+        assert set(np.unique(result.actions[..., LAYOUT.index(field)])) <= {0.25, 0.75}
+    from painting_dreams.evaluation.replay import replay_in_mypaint
+
+    np.testing.assert_array_equal(replay_in_mypaint(result.actions, "mnist", progress=False)[:, -1], result.real)
+    assert sorted(result.snapshots) == [0, 15, 40]
+    assert not result.snapshots[0].refined.any() and (result.snapshots[0].real_mse == result.start_mse).all()
+    assert (result.snapshots[40].real_mse <= result.snapshots[15].real_mse).all()  # the best so far only improves
+    np.testing.assert_array_equal(result.snapshots[40].actions, result.actions)
+    assert result.snapshots[15].seconds < result.snapshots[40].seconds <= result.seconds
+    with pytest.raises(ValueError, match="check_every is 0"):
+        refine_in_mypaint(mnist_painter, paintings, start, steps=5, check_every=0, progress=False)
+    with pytest.raises(ValueError, match=r"snapshots \[50\] must lie in \[0, steps=5\]"):
+        refine_in_mypaint(mnist_painter, paintings, start, steps=5, snapshots=[50], progress=False)
+
+
 def test_grid_start_colours_each_stroke_by_the_target_under_it():
     image = np.ones((1, 64, 64, 3), np.float32)
     image[0, :, :32] = [1.0, 0.0, 0.0]  # left half red, right half blue
@@ -91,17 +120,23 @@ def test_every_mode_is_scored_on_the_same_images_and_refinement_never_loses_to_i
 
     keras.utils.set_random_seed(0)
     policy = build_policy("mnist", {"jump": 0.0}, **TINY_POLICY, strokes_per_step=2, canvas_resolution=32)
-    settings = {"images": 8, "refine_steps": [8, 3], "refine_learning_rate": 0.03, "scratch_steps": 5,
-                "scratch_learning_rate": 0.1, "batch_size": 8, "closed_loop": True, "scratch": ["random", "grid"]}
+    settings = {"images": 8, "refine_steps": [8, 3], "refine_learning_rate": {"mnist": 0.03, "color": 0.03},
+                "refine_check_every": 4, "dream_only_rows": True, "scratch_steps": 5, "scratch_learning_rate": 0.1,
+                "batch_size": 8, "closed_loop": True, "scratch": ["random", "grid"]}
     table, per_image = evaluate_modes(policy, mnist_painter, paintings, STROKES, {"jump": 0.0}, settings, 0.02,
                                       progress=False)
-    assert list(table["mode"]) == ["open_loop", "closed_loop", "refine", "refine", "scratch_random"]  # no grid: black ink
-    assert list(table["refine_steps"]) == [0, 0, 3, 8, 5] and (table["images"] == 8).all()
-    assert list(per_image.columns) == ["open_loop", "closed_loop", "refine_3", "refine_8", "scratch_random_5"]
-    assert (per_image["refine_8"] <= per_image["open_loop"]).all()  # per image, not on the mean
-    assert (per_image["refine_3"] <= per_image["open_loop"]).all()
+    assert list(table["mode"]) == ["open_loop", "closed_loop", "refine", "refine", "refine_dream_only",
+                                   "refine_dream_only", "scratch_random", "scratch_random_dream_only"]  # no grid: black ink
+    assert list(table["refine_steps"]) == [0, 0, 3, 8, 3, 8, 5, 5] and (table["images"] == 8).all()
+    assert list(per_image.columns) == ["open_loop", "closed_loop", "refine_3", "refine_8", "refine_dream_only_3",
+                                       "refine_dream_only_8", "scratch_random_5", "scratch_random_dream_only_5"]
+    for mode in ("refine_8", "refine_3", "refine_dream_only_8", "refine_dream_only_3"):
+        assert (per_image[mode] <= per_image["open_loop"]).all()  # per image, not on the mean
+    assert (per_image["refine_8"] <= per_image["refine_3"]).all()  # MyPaint in the loop: the best so far
     assert per_image["refine_8"].mean() < per_image["open_loop"].mean()
     assert (table["seconds_per_image"] > 0).all() and table["refined_wins"].iloc[2:].between(0, 8).all()
     np.testing.assert_allclose(table["mse_real_mean"], per_image.mean().to_numpy())
+    with pytest.raises(ValueError, match="refine_learning_rate is 0.01: give one rate > 0 per variant"):
+        evaluate_modes(policy, mnist_painter, paintings, STROKES, None, {**settings, "refine_learning_rate": 0.01}, 0.02)
     with pytest.raises(ValueError, match=r"evaluation.modes has unknown keys \['steps'\]"):
         evaluate_modes(policy, mnist_painter, paintings, STROKES, None, {**settings, "steps": 3}, 0.02)

@@ -2,11 +2,15 @@
 
 * ``open_loop``: the agent paints in the dream; MyPaint replays its actions (the seed's way).
 * ``closed_loop``: the agent paints in MyPaint, seeing MyPaint's canvas before each of its steps.
-* ``refine``: the agent's open-loop actions refined for K steps in the dream, then per image the
-  better of start and refined in real MyPaint (one row per K).
+* ``refine``: the agent's open-loop actions refined for K steps in the dream with real MyPaint in
+  the loop (:func:`~painting_dreams.refine.refine_in_mypaint`: every ``refine_check_every`` steps
+  MyPaint paints the refined strokes, each image keeps its best real painting, start included, and
+  the next round corrects the dream by MyPaint's difference), one row per K.
+* ``refine_dream_only`` (with ``dream_only_rows``): the same K steps purely in the dream, then the
+  better of start and refined in real MyPaint: the rule without MyPaint in the loop, for comparison.
 * ``scratch_random`` / ``scratch_grid``: no agent, the per-image optimisation of Stylized Neural
   Painting's kind, from uniform random strokes or a coarse grid coloured by the target (``color``
-  variant only), kept-the-better against its start the same way.
+  variant only), with MyPaint in the loop as ``refine`` (and ``..._dream_only`` rows likewise).
 
 Every row has real, dream and dream-vs-real MSE, the exploited count, how often the refined strokes
 won, and the wall seconds per image of the whole mode (agent, optimisation and real replays).
@@ -26,12 +30,12 @@ from painting_dreams.agent.painting import check_targets
 from painting_dreams.agent.policy import fixed_field_arrays
 from painting_dreams.evaluation.paint_and_score import paint_and_score
 from painting_dreams.evaluation.scores import score_transfer
-from painting_dreams.refine import dream_paint, grid_start, keep_better, random_start, refine
+from painting_dreams.refine import dream_paint, grid_start, keep_better, random_start, refine, refine_in_mypaint
 
 log = logging.getLogger(__name__)
 
-SETTINGS = ("images", "refine_steps", "refine_learning_rate", "scratch_steps", "scratch_learning_rate",
-            "batch_size", "closed_loop", "scratch")
+SETTINGS = ("images", "refine_steps", "refine_learning_rate", "refine_check_every", "dream_only_rows", "scratch_steps",
+            "scratch_learning_rate", "batch_size", "closed_loop", "scratch")
 
 
 def _row(mode: str, steps: int, scores: pd.DataFrame, seconds: float, refined_wins: int | None) -> dict:
@@ -51,6 +55,13 @@ def check_settings(settings: dict) -> dict:
     steps = [int(k) for k in settings["refine_steps"]]
     if not steps or min(steps) < 1:
         raise ValueError(f"evaluation.modes.refine_steps is {settings['refine_steps']}: list step counts >= 1, e.g. [25, 100]")
+    rates = settings["refine_learning_rate"]
+    if not isinstance(rates, dict) or not all(float(rates.get(v, 0)) > 0 for v in ("mnist", "color")):
+        raise ValueError(f"evaluation.modes.refine_learning_rate is {rates!r}: give one rate > 0 per variant, "
+                         "e.g. {mnist: 0.01, color: 0.03}")
+    if int(settings["refine_check_every"]) < 1:
+        raise ValueError(f"evaluation.modes.refine_check_every is {settings['refine_check_every']}: real MyPaint "
+                         "checks the refined strokes every K >= 1 steps (e.g. 25)")
     unknown_starts = sorted(set(settings["scratch"]) - {"random", "grid"})
     if unknown_starts:
         raise ValueError(f"evaluation.modes.scratch has {unknown_starts}: list any of random, grid (or [] for none)")
@@ -81,19 +92,31 @@ def evaluate_modes(policy: keras.Model, painter: DreamPainter, targets, strokes:
         per_image["closed_loop"] = closed.scores["mse_target_real"].to_numpy()
 
     def refined_rows(mode: str, begin: np.ndarray, steps: list[int], learning_rate: float, before: float):
-        result = refine(painter, images, begin, steps=max(steps), learning_rate=learning_rate, batch_size=batch,
-                        fixed_fields=fixed_fields, snapshots=steps, progress=progress)
+        result = refine_in_mypaint(painter, images, begin, steps=max(steps), learning_rate=learning_rate,
+                                   check_every=int(settings["refine_check_every"]), batch_size=batch,
+                                   fixed_fields=fixed_fields, snapshots=steps, progress=progress)
+        for k in steps:
+            taken = result.snapshots[k]
+            if not (taken.real_mse <= taken.start_mse).all():
+                raise AssertionError("refine_in_mypaint kept a real painting worse than its start")  # its contract
+            scores = score(taken.actions, taken.real)
+            rows.append(_row(mode, k, scores, before + taken.seconds, int(taken.refined.sum())))
+            per_image[f"{mode}_{k}"] = scores["mse_target_real"].to_numpy()
+        if not settings["dream_only_rows"]:
+            return
+        dream_only = refine(painter, images, begin, steps=max(steps), learning_rate=learning_rate, batch_size=batch,
+                            fixed_fields=fixed_fields, snapshots=steps, progress=progress)
         for k in steps:
             t0 = time.perf_counter()
-            kept = keep_better(images, [begin, result.snapshots[k]], variant, progress=False)
+            kept = keep_better(images, [begin, dream_only.snapshots[k]], variant, progress=False)
             replays = time.perf_counter() - t0
             scores = score(kept.actions, kept.real)
-            if not (kept.real_mse[np.arange(len(images)), kept.winner] <= kept.real_mse[:, 0]).all():
-                raise AssertionError("keep_better kept a real painting worse than its start")  # its contract
-            rows.append(_row(mode, k, scores, before + result.snapshot_seconds[k] + replays, int((kept.winner == 1).sum())))
-            per_image[f"{mode}_{k}"] = scores["mse_target_real"].to_numpy()
+            rows.append(_row(f"{mode}_dream_only", k, scores, before + dream_only.snapshot_seconds[k] + replays,
+                             int((kept.winner == 1).sum())))
+            per_image[f"{mode}_dream_only_{k}"] = scores["mse_target_real"].to_numpy()
 
-    refined_rows("refine", start, settings["refine_steps"], settings["refine_learning_rate"], agent_seconds)
+    rate = float(settings["refine_learning_rate"][variant])
+    refined_rows("refine", start, settings["refine_steps"], rate, agent_seconds)
     for kind in settings["scratch"]:
         if kind == "grid" and variant != "color":
             log.info("No grid start for the %r variant (its strokes are black): skipped", variant)

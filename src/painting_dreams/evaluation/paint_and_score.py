@@ -5,8 +5,10 @@ through :func:`paint_and_score`:
 
 1. the agent paints each image: in the dream (open loop, the seed's way) or, with ``closed_loop``,
    in real MyPaint seeing MyPaint's canvas before each of its steps;
-2. with ``refine_steps`` K > 0 its strokes are refined for K steps in the dream and, per image, real
-   MyPaint's better painting of start and refined strokes is kept (never worse than the agent's);
+2. with ``refine_steps`` K > 0 its strokes are refined for K steps in the dream with real MyPaint in
+   the loop (:func:`~painting_dreams.refine.refine_in_mypaint`): every ``check_every`` steps MyPaint
+   paints the refined strokes and each image keeps its best real painting, the agent's own included
+   (never worse than the agent's), and the dream is corrected by MyPaint's difference;
 3. real MyPaint paints the strokes kept, the dream paints them too, and each image is scored:
    MSE(target, real), MSE(target, dream), MSE(dream, real) and the exploitation flag.
 """
@@ -23,7 +25,10 @@ from painting_dreams.agent.painting import check_targets, paint_targets
 from painting_dreams.evaluation.replay import replay_in_mypaint
 from painting_dreams.evaluation.scores import score_transfer
 
-REFINE_LEARNING_RATE = 0.01  # Adam's step on the normalised actions from an agent's start (README: "Modes")
+# Adam's step on the normalised actions from an agent's start, per variant, and how often real MyPaint checks
+# the refined strokes: chosen on training images (README, "Painting modes").
+REFINE_LEARNING_RATES = {"mnist": 0.01, "color": 0.03}
+CHECK_EVERY = 25
 
 
 @dataclass(frozen=True)
@@ -49,11 +54,11 @@ class Scored:
 
 
 def paint_and_score(policy, painter, targets, strokes: int, *, refine_steps: int = 0, closed_loop: bool = False,
-                    learning_rate: float = REFINE_LEARNING_RATE, fixed_fields: dict | None = None,
+                    learning_rate: float | None = None, check_every: int = CHECK_EVERY, fixed_fields: dict | None = None,
                     batch_size: int = 64, exploit_threshold: float = 0.02, progress: bool = True) -> Scored:
     """Paint ``targets`` ``(N, 64, 64, 3)`` with ``strokes`` strokes of the agent (``policy`` painting with the
     dream ``painter``) in the mode asked for, replay them in real MyPaint and score every image."""
-    from painting_dreams.refine import dream_paint, keep_better, refine  # refine imports this package
+    from painting_dreams.refine import dream_paint, refine_in_mypaint  # refine imports this package
 
     images = check_targets(targets)
     if refine_steps < 0:
@@ -70,10 +75,10 @@ def paint_and_score(policy, painter, targets, strokes: int, *, refine_steps: int
         real = replay_in_mypaint(actions, variant, progress=progress)[:, -1]
     agent_real, refined = real, np.zeros(len(images), bool)
     if refine_steps > 0:
-        better = refine(painter, images, actions, steps=refine_steps, learning_rate=learning_rate,
-                        batch_size=batch_size, fixed_fields=fixed_fields, progress=progress).actions
-        kept = keep_better(images, [actions, better], variant, progress=progress)
-        actions, real, refined = kept.actions, kept.real, kept.winner == 1
+        kept = refine_in_mypaint(painter, images, actions, steps=refine_steps,
+                                 learning_rate=learning_rate or REFINE_LEARNING_RATES[variant], check_every=check_every,
+                                 batch_size=batch_size, fixed_fields=fixed_fields, progress=progress)
+        actions, real, refined = kept.actions, kept.real, kept.refined
     dream = dream_paint(painter, actions, batch_size)
     scores = score_transfer(images, dream, real / 255.0, exploit_threshold)
     scores["refined"] = refined

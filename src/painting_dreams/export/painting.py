@@ -104,13 +104,13 @@ def paint_image(policy, painter, variant: str, target: np.ndarray, strokes: int,
     then refined for K steps in the dream and the refined ones kept if real MyPaint paints them
     closer to the target (:func:`~painting_dreams.evaluation.paint_and_score.paint_and_score`, as the
     ``evaluate`` command and the evaluation pipeline paint). MyPaint paints the strokes kept."""
-    from painting_dreams.evaluation.paint_and_score import REFINE_LEARNING_RATE, paint_and_score  # TensorFlow
+    from painting_dreams.evaluation.paint_and_score import paint_and_score  # TensorFlow
     from painting_dreams.refine import dream_paint
 
     if painter.layout.variant != variant:
         raise ValueError(f"the painter paints the {painter.layout.variant!r} variant, not {variant!r}")
     scored = paint_and_score(policy, painter, target[None], strokes, refine_steps=refine_steps, closed_loop=closed_loop,
-                             learning_rate=learning_rate or REFINE_LEARNING_RATE, fixed_fields=fixed_fields,
+                             learning_rate=learning_rate, fixed_fields=fixed_fields,
                              batch_size=1, progress=False)
     actions = scored.actions
     dream_steps = dream_paint(painter, actions, batch_size=1, every_stroke=True)
