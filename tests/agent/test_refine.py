@@ -121,7 +121,7 @@ def test_every_mode_is_scored_on_the_same_images_and_refinement_never_loses_to_i
     keras.utils.set_random_seed(0)
     policy = build_policy("mnist", {"jump": 0.0}, **TINY_POLICY, strokes_per_step=2, canvas_resolution=32)
     settings = {"images": 8, "refine_steps": [8, 3], "refine_learning_rate": {"mnist": 0.03, "color": 0.03},
-                "refine_check_every": 4, "dream_only_rows": True, "scratch_steps": 5, "scratch_learning_rate": 0.1,
+                "refine_check_every": 4, "dream_only_rows": ["refine", "scratch_random"], "scratch_steps": 5, "scratch_learning_rate": 0.1,
                 "batch_size": 8, "closed_loop": True, "scratch": ["random", "grid"]}
     table, per_image = evaluate_modes(policy, mnist_painter, paintings, STROKES, {"jump": 0.0}, settings, 0.02,
                                       progress=False)
@@ -140,3 +140,11 @@ def test_every_mode_is_scored_on_the_same_images_and_refinement_never_loses_to_i
         evaluate_modes(policy, mnist_painter, paintings, STROKES, None, {**settings, "refine_learning_rate": 0.01}, 0.02)
     with pytest.raises(ValueError, match=r"evaluation.modes has unknown keys \['steps'\]"):
         evaluate_modes(policy, mnist_painter, paintings, STROKES, None, {**settings, "steps": 3}, 0.02)
+
+
+def test_a_runs_modes_settings_take_its_overrides():
+    from painting_dreams.evaluation.modes import settings_for
+
+    settings = {"images": 64, "scratch": ["random"], "runs": {"celeba_50": {"images": 32, "scratch": []}}}
+    assert settings_for(settings, "celeba_50") == {"images": 32, "scratch": []}
+    assert settings_for(settings, "mnist_8") == {"images": 64, "scratch": ["random"]}

@@ -6,8 +6,9 @@
   the loop (:func:`~painting_dreams.refine.refine_in_mypaint`: every ``refine_check_every`` steps
   MyPaint paints the refined strokes, each image keeps its best real painting, start included, and
   the next round corrects the dream by MyPaint's difference), one row per K.
-* ``refine_dream_only`` (with ``dream_only_rows``): the same K steps purely in the dream, then the
-  better of start and refined in real MyPaint: the rule without MyPaint in the loop, for comparison.
+* ``<mode>_dream_only`` (for the modes listed in ``dream_only_rows``): the same K steps purely in the
+  dream, then the better of start and refined in real MyPaint: the rule without MyPaint in the loop,
+  for comparison.
 * ``scratch_random`` / ``scratch_grid``: no agent, the per-image optimisation of Stylized Neural
   Painting's kind, from uniform random strokes or a coarse grid coloured by the target (``color``
   variant only), with MyPaint in the loop as ``refine`` (and ``..._dream_only`` rows likewise).
@@ -46,6 +47,12 @@ def _row(mode: str, steps: int, scores: pd.DataFrame, seconds: float, refined_wi
             "refined_wins": refined_wins, "seconds_per_image": seconds / len(scores)}
 
 
+def settings_for(settings: dict, run: str) -> dict:
+    """The ``evaluation.modes`` block with ``runs.<run>``'s overrides applied (e.g. fewer images for 50 strokes)."""
+    overrides = dict(settings.get("runs") or {}).get(run) or {}
+    return {**{k: v for k, v in settings.items() if k != "runs"}, **overrides}
+
+
 def check_settings(settings: dict) -> dict:
     """The ``evaluation.modes`` block, its keys and values checked."""
     unknown = sorted(set(settings) - set(SETTINGS))
@@ -62,6 +69,10 @@ def check_settings(settings: dict) -> dict:
     if int(settings["refine_check_every"]) < 1:
         raise ValueError(f"evaluation.modes.refine_check_every is {settings['refine_check_every']}: real MyPaint "
                          "checks the refined strokes every K >= 1 steps (e.g. 25)")
+    unknown_rows = sorted(set(settings["dream_only_rows"]) - {"refine", "scratch_random", "scratch_grid"})
+    if unknown_rows:
+        raise ValueError(f"evaluation.modes.dream_only_rows has {unknown_rows}: list any of refine, scratch_random, "
+                         "scratch_grid (or [] for none)")
     unknown_starts = sorted(set(settings["scratch"]) - {"random", "grid"})
     if unknown_starts:
         raise ValueError(f"evaluation.modes.scratch has {unknown_starts}: list any of random, grid (or [] for none)")
@@ -102,7 +113,7 @@ def evaluate_modes(policy: keras.Model, painter: DreamPainter, targets, strokes:
             scores = score(taken.actions, taken.real)
             rows.append(_row(mode, k, scores, before + taken.seconds, int(taken.refined.sum())))
             per_image[f"{mode}_{k}"] = scores["mse_target_real"].to_numpy()
-        if not settings["dream_only_rows"]:
+        if mode not in settings["dream_only_rows"]:
             return
         dream_only = refine(painter, images, begin, steps=max(steps), learning_rate=learning_rate, batch_size=batch,
                             fixed_fields=fixed_fields, snapshots=steps, progress=progress)

@@ -15,7 +15,7 @@ from painting_dreams.world_model.stroke_model import StrokeModel
 EVALUATION = {"max_test_images": 6, "batch_size": 4, "exploit_threshold": 0.02, "exploit_examples": 2,
               "grid_images": 2, "gif_images": 2, "gif_scale": 1,
               "modes": {"images": 4, "refine_steps": [2, 4], "refine_learning_rate": {"mnist": 0.01, "color": 0.03},
-                        "refine_check_every": 2, "dream_only_rows": False, "scratch_steps": 2,
+                        "refine_check_every": 2, "dream_only_rows": [], "scratch_steps": 2,
                         "scratch_learning_rate": 0.1, "batch_size": 4, "closed_loop": True, "scratch": ["random"]}}
 DEFAULTS = {"compositor": "alpha_over", "fixed_fields": {}, "max_train_images": None, "max_test_images": None,
             "policy": {"filters": 8, "residual_blocks": 1, "action_embedding": 8, "dense_units": 16, "lstm_units": 16},

@@ -21,7 +21,7 @@ from painting_dreams.evaluation import (
     transfer_grid,
 )
 from painting_dreams.evaluation.figures import refinement_curve
-from painting_dreams.evaluation.modes import evaluate_modes
+from painting_dreams.evaluation.modes import evaluate_modes, settings_for
 from painting_dreams.evaluation.paint_and_score import paint_and_score
 from painting_dreams.pipelines.agent.nodes import dream_painter, run_parameters
 from painting_dreams.refine import dream_paint
@@ -91,9 +91,10 @@ def compare_modes(policy: keras.Model, stroke_model: keras.Model, targets: dict[
     scratch): the modes table, real MSE per image and mode, and the MSE-against-K figure."""
     params = run_parameters(defaults, run)
     strokes = TrainingConfig.from_params(params["training"]).strokes
-    table, per_image = evaluate_modes(policy, dream_painter(stroke_model, params), targets["test"], strokes,
-                                      params["fixed_fields"], evaluation["modes"], evaluation["exploit_threshold"])
     name = Path(params["run_dir"]).name
+    table, per_image = evaluate_modes(policy, dream_painter(stroke_model, params), targets["test"], strokes,
+                                      params["fixed_fields"], settings_for(evaluation["modes"], name),
+                                      evaluation["exploit_threshold"])
     seed = SEED_RESULTS.get((dataset, strokes))
     table.insert(0, "run", name)
     table["seed_mse_dream"] = seed
