@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -157,12 +158,14 @@ def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env:
     strokes = strokes or agent.strokes
     how = (" closed-loop in MyPaint" if closed_loop else "") + (f", refined {refine_steps} steps" if refine_steps else "")
     click.echo(f"Painting {image} with agent {agent.name} ({agent.where}; {agent.variant} paint, {strokes} strokes{how})...")
+    started = time.perf_counter()
     painting = paint_image(agent.policy, agent.painter, agent.variant, target, strokes, refine_steps=refine_steps,
                            closed_loop=closed_loop, fixed_fields=agent.fixed_fields)
+    seconds = time.perf_counter() - started
     paths = write_painting(painting, out_dir, image.stem)
     mse = lambda a: float(((a - target) ** 2).mean())  # noqa: E731
     click.echo(f"MSE to your image: real MyPaint {mse(painting.real_steps[-1] / 255.0):.4f}, "
-               f"dream {mse(painting.dream_steps[-1]):.4f}")
+               f"dream {mse(painting.dream_steps[-1]):.4f} (painted in {seconds:.1f} s)")
     if refine_steps:
         click.echo(f"Refinement {'kept' if painting.mode['refined'] else 'not kept (the agent alone painted closer)'}")
     for kind, path in paths.items():

@@ -111,10 +111,15 @@ def refinement_curve(modes: pd.DataFrame, seed_mse: float | None, title: str) ->
     ks = [0, *refined["refine_steps"]]
     ax.plot(ks, [open_loop["mse_real_mean"], *refined["mse_real_mean"]], "o-", label="agent + K steps, real MyPaint")
     ax.plot(ks, [open_loop["mse_dream_mean"], *refined["mse_dream_mean"]], "o--", label="agent + K steps, dream")
-    styles = iter(["tab:green", "tab:purple", "tab:brown"])
-    for _, row in modes[~modes["mode"].isin(["open_loop", "refine"])].iterrows():
+    dream_only = modes[modes["mode"] == "refine_dream_only"].sort_values("refine_steps")
+    if len(dream_only):
+        ax.plot([0, *dream_only["refine_steps"]], [open_loop["mse_real_mean"], *dream_only["mse_real_mean"]], "s-.",
+                color="tab:gray", label="agent + K steps in the dream only, real MyPaint")
+    others = modes[~modes["mode"].isin(["open_loop", "refine", "refine_dream_only"])]
+    colours = plt.get_cmap("tab10").colors[2:]
+    for i, (_, row) in enumerate(others.iterrows()):
         label = row["mode"].replace("_", " ") + (f" ({row['refine_steps']} steps)" if row["refine_steps"] else "")
-        ax.axhline(row["mse_real_mean"], color=next(styles), linestyle=":", label=f"{label}, real")
+        ax.axhline(row["mse_real_mean"], color=colours[i % len(colours)], linestyle=":", label=f"{label}, real")
     if seed_mse is not None:
         ax.axhline(seed_mse, color="black", linewidth=1, label=f"seed (dream) {seed_mse:g}")
     ax.set_xscale("symlog", linthresh=max(1, min(ks[1:], default=1)))  # K = 0 and the Ks spread evenly
