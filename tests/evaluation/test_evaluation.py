@@ -75,3 +75,19 @@ def test_figures_and_gif_frames(tmp_path):
     loaded = gif.load()
     assert len(loaded) >= 5 and loaded[0].shape == frames[0].shape
     assert [p.name for p in (tmp_path / "a").iterdir()] == ["strokes.gif"]
+
+
+def test_the_refinement_curve_draws_every_mode_however_many():
+    from painting_dreams.evaluation.figures import refinement_curve
+
+    rows = [("open_loop", 0, 0.02), ("closed_loop", 0, 0.019)]
+    rows += [(mode, k, 0.02 - k * 1e-5) for mode in ("refine", "refine_dream_only") for k in (25, 50, 100, 200)]
+    rows += [(mode, 200, 0.03) for mode in ("scratch_random", "scratch_random_dream_only", "scratch_grid",
+                                              "scratch_grid_dream_only")]
+    modes = pd.DataFrame(rows, columns=["mode", "refine_steps", "mse_real_mean"]).assign(mse_dream_mean=0.01)
+    figure = refinement_curve(modes, 0.018, "many modes")
+    axes = figure.axes[0]
+    assert len(axes.lines) == 3 + 5 + 1  # real, dream, dream-only curves; five other modes; the seed
+    labels = [text.get_text() for text in axes.get_legend().get_texts()]
+    assert "scratch grid dream only (200 steps), real" in labels and "seed (dream) 0.018" in labels
+    np.testing.assert_allclose(axes.lines[2].get_ydata(), [0.02, 0.01975, 0.0195, 0.019, 0.018])
