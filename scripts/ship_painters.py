@@ -3,13 +3,18 @@
 For each name (default: all five) it takes the policy of its source run (``--source
 celeba_30=celeba_50`` lets one run's policy paint another name's stroke count), the stroke model of
 its variant, measures the test MSE of that painter at the name's stroke count on the whole test
-split of ``data/03_primary`` (open loop: painted in the dream, replayed in real MyPaint; and, with
-``--refine NAME=K``, its best mode: + K refinement steps, as ``painting-dreams evaluate --refine K``
-paints), and writes the card: dataset and split, image preparation, recipe and parameters, steps,
-training time and machine, test MSEs, date, licence. Models are stored as trained (float32).
+split of ``data/03_primary`` (open loop: painted in the dream, replayed in real MyPaint), and writes
+the card: dataset and split, image preparation, recipe and parameters, steps, training time and
+machine, test MSEs, date, licence. Models are stored as trained (float32).
+
+``--refine NAME=K`` adds the best mode of the painting-modes comparison to NAME's card: the row
+"agent + K refinement steps" of ``data/08_reporting/evaluation/NAME_modes.csv`` (measured by
+``kedro run --pipeline evaluation --nodes NAME.compare_modes`` on the first test images; ``painting-dreams
+evaluate --refine K --limit N`` paints the same way). ``--modes-only`` updates only that, on the
+cards already shipped (no copy, no re-measuring).
 
     python scripts/ship_painters.py [--names mnist_8,celeba_30] [--source celeba_30=celeba_50] \\
-        [--refine kmnist_15=100] [--machine "2-core CPU, one core per run"]
+        [--refine kmnist_15=100] [--modes-only] [--machine "2-core CPU, one core per run"]
 """
 
 from __future__ import annotations
@@ -43,7 +48,9 @@ def main() -> None:
     parser.add_argument("--names", default="mnist_8,kmnist_15,celeba_15,celeba_30,celeba_50")
     parser.add_argument("--source", action="append", default=[], help="NAME=RUN: NAME paints with RUN's policy")
     parser.add_argument("--machine", default="2 cores (x86-64, AVX-512), no GPU; one core per training run")
-    parser.add_argument("--refine", action="append", default=[], help="NAME=K: also score NAME + K refinement steps")
+    parser.add_argument("--refine", action="append", default=[],
+                        help="NAME=K: the card also gets NAME + K refinement steps, from NAME's modes table")
+    parser.add_argument("--modes-only", action="store_true", help="only add --refine's modes to the shipped cards")
     parser.add_argument("--images", type=int, default=None, help="score only the first N test images")
     args = parser.parse_args()
 
@@ -62,6 +69,14 @@ def main() -> None:
     config = OmegaConfigLoader(str(ROOT / "conf"), base_env="base", default_run_env="local")["parameters"]
     agent = config["agent"]
     (SHIPPED / "cards").mkdir(parents=True, exist_ok=True)
+    if args.modes_only:
+        for name, k in refine_steps.items():
+            path = SHIPPED / "cards" / f"{name}.json"
+            card = json.loads(path.read_text())
+            card["test_mse_modes"] = {"refined": refined_mode(name, k)}
+            path.write_text(json.dumps(card, indent=1) + "\n")
+            print(f"{name}: + {k} refinement steps, real {card['test_mse_modes']['refined']['mse_real_mean']:.4f}")
+        return
     for name in args.names.split(","):
         source = sources.get(name, name)
         dataset, variant = RUNS[name]
@@ -80,14 +95,7 @@ def main() -> None:
         started = time.perf_counter()
         scored = paint_and_score(policy, painter, test, strokes, fixed_fields=params["fixed_fields"])
         scores = scored.scores
-        modes = {}
-        if name in refine_steps:
-            refined = paint_and_score(policy, painter, test, strokes, refine_steps=refine_steps[name],
-                                      fixed_fields=params["fixed_fields"])
-            modes["refined"] = {"mode": f"open loop + {refine_steps[name]} refinement steps (evaluate --refine "
-                                        f"{refine_steps[name]})", "refine_steps": refine_steps[name],
-                                **{k: round(v, 5) if isinstance(v, float) else v for k, v in refined.summary().items()},
-                                "seconds_per_image": round(refined.seconds / len(test), 3)}
+        modes = {"refined": refined_mode(name, refine_steps[name])} if name in refine_steps else {}
         card = {
             "name": name, "strokes": strokes, "variant": variant,
             "policy": f"{source}.keras", "stroke_model": f"{variant}_stroke_model.keras",
@@ -117,6 +125,24 @@ def main() -> None:
         print(f"{name}: {source}.keras, {strokes} strokes, real {card['test_mse']['real']:.4f}, dream "
               f"{card['test_mse']['dream']:.4f}" + "".join(f", {m['mode']}: real {m['mse_real_mean']:.4f}" for m in modes.values())
               + f" on {len(test)} test images ({time.perf_counter() - started:.0f} s)")
+
+
+def refined_mode(name: str, k: int) -> dict:
+    """The "agent + K refinement steps" row of NAME's painting-modes table, as a card entry."""
+    table = pd.read_csv(ROOT / f"data/08_reporting/evaluation/{name}_modes.csv")
+    row = table[(table["mode"] == "refine") & (table["refine_steps"] == k)]
+    if len(row) != 1:
+        raise SystemExit(f"{name}'s modes table has no row 'refine' with K = {k}: it has "
+                         f"{sorted(table.loc[table['mode'] == 'refine', 'refine_steps'])}")
+    row = row.iloc[0]
+    return {"mode": f"open loop + {k} refinement steps, real MyPaint every 25 (evaluate --refine {k})",
+            "refine_steps": k, "images": int(row["images"]), "mse_real_mean": round(float(row["mse_real_mean"]), 5),
+            "mse_real_std": round(float(row["mse_real_std"]), 5), "mse_dream_mean": round(float(row["mse_dream_mean"]), 5),
+            "mse_dream_real_mean": round(float(row["mse_dream_real_mean"]), 5),
+            "refined_wins": int(row["refined_wins"]), "seconds_per_image": round(float(row["seconds_per_image"]), 2),
+            "open_loop_on_these_images": round(float(table.loc[table["mode"] == "open_loop", "mse_real_mean"].iloc[0]), 5),
+            "measured_by": f"kedro run --pipeline evaluation --nodes {name}.compare_modes (first {int(row['images'])} "
+                           "test images, one core of this 2-core CPU)"}
 
 
 if __name__ == "__main__":
