@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
 import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
 from painting_dreams.paint.actions import ActionLayout
-from painting_dreams.paint.libmypaint import fix15_to_uint8
+from painting_dreams.paint.libmypaint import check_canvas_size, fix15_to_uint8
 from painting_dreams.paint.painter import MyPaintPainter, composite_fix15_over_white
 
 
@@ -65,6 +67,12 @@ class MyPaintEnv(gym.Env):
 
     The pixels are a pure function of the actions since ``reset``: each reset takes a fresh
     brush, which restarts the dry brush's random jitter.
+
+    ``width`` and ``height`` are whole numbers from 1 to 8192 (``samples`` >= 2, ``dtime`` > 0);
+    anything else raises ``ValueError`` before libmypaint is touched. An env is safe to share
+    between threads: a lock makes each ``step``/``reset``/``close`` whole (steps from two threads
+    run one after the other, in whatever order they get the lock). After ``close``, ``step`` and
+    ``reset`` raise ``RuntimeError``.
     """
 
     metadata = {"render_modes": ["rgb_array"], "render_fps": 4}
@@ -76,9 +84,11 @@ class MyPaintEnv(gym.Env):
             raise ValueError(f"render_mode {render_mode!r} is not supported: use 'rgb_array' or None")
         if max_steps < 1:
             raise ValueError(f"max_steps is {max_steps}: an episode needs at least one step")
+        check_canvas_size(width, height)  # before any int(): 2.7, "64" and True are refused, not truncated
         self.layout = ActionLayout(variant, absolute)
         self.stroke_mode = bool(stroke_mode)
         self.width, self.height, self.max_steps = int(width), int(height), int(max_steps)
+        self._lock = threading.RLock()  # one step at a time: an env may be shared between threads
         self.render_mode = render_mode
         self.painter = MyPaintPainter(self.width, self.height, brush, samples, dtime, transparent=self.stroke_mode)
 
@@ -100,6 +110,10 @@ class MyPaintEnv(gym.Env):
         self._stroke = np.zeros((self.height, self.width, 4), np.uint8)
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
+        with self._lock:
+            return self._reset(seed, options)
+
+    def _reset(self, seed, options):
         super().reset(seed=seed)
         self.painter.restart()
         self._position = np.zeros(2)
@@ -111,6 +125,10 @@ class MyPaintEnv(gym.Env):
         return self._observation(), self._info(None)
 
     def step(self, action):
+        with self._lock:
+            return self._step(action)
+
+    def _step(self, action):
         stroke = self.layout.decode(action, self.width, self.height)
         start = stroke.start if self.layout.absolute else self._position
         first_move = self._steps == 0 and not self.layout.absolute
@@ -135,7 +153,9 @@ class MyPaintEnv(gym.Env):
         return None
 
     def close(self):
-        self.painter.close()
+        """Free MyPaint's canvas; afterwards step and reset raise ``RuntimeError``. Closing twice is harmless."""
+        with self._lock:
+            self.painter.close()
 
     def _observation(self) -> dict:
         obs = {"canvas": self._canvas.copy(), "position": (self._position / self._scale).clip(0, 1).astype(np.float32)}

@@ -151,12 +151,26 @@ class Brush:
         return self._lib.mypaint_brush_get_base_value(self.handle, self.setting_id(cname))
 
     def close(self) -> None:
-        if self.handle:
+        if getattr(self, "handle", None):
             self._lib.mypaint_brush_unref(self.handle)
             self.handle = None
 
     def __del__(self):
         self.close()
+
+
+MAX_SIDE = 8192  # the largest canvas side: libmypaint sizes its buffers in C ints (8 bytes a pixel)
+
+
+def check_canvas_size(width, height) -> None:
+    """Refuse canvas sizes libmypaint cannot hold: whole numbers from 1 to :data:`MAX_SIDE`, not bools or text."""
+    for name, value in (("width", width), ("height", height)):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+            raise ValueError(f"canvas {name} is {value!r} ({type(value).__name__}): give a whole number of pixels, "
+                             f"1 to {MAX_SIDE}")
+        if not 1 <= value <= MAX_SIDE:
+            raise ValueError(f"canvas {name} is {value}: it must be 1 to {MAX_SIDE} pixels (the largest side "
+                             "libmypaint's buffers allow here)")
 
 
 class Surface:
@@ -167,8 +181,8 @@ class Surface:
     """
 
     def __init__(self, width: int, height: int):
-        if width < 1 or height < 1:
-            raise ValueError(f"surface size must be positive, got {width}x{height}")
+        self.handle = None  # set first: a constructor that raises leaves nothing for __del__ to trip on
+        check_canvas_size(width, height)
         self._lib = load_library()
         self.width, self.height = int(width), int(height)
         self.handle = self._lib.mypaint_fixed_tiled_surface_new(self.width, self.height)
@@ -214,7 +228,7 @@ class Surface:
         return out
 
     def close(self) -> None:
-        if self.handle:
+        if getattr(self, "handle", None):
             self._tiles, self._single = [], None
             self._lib.mypaint_surface_unref(self.handle)
             self.handle = None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
+import threading
+
 import numpy as np
 
 from painting_dreams.paint.actions import Stroke, rgb_to_mypaint_hsv
-from painting_dreams.paint.libmypaint import FIX15_ONE, Brush, Surface, fix15_to_uint8
+from painting_dreams.paint.libmypaint import FIX15_ONE, Brush, Surface, check_canvas_size, fix15_to_uint8
 from painting_dreams.paint.strokes import stroke_events
 
 MOVE_DTIME = 10.0  # a pause this long makes libmypaint place the brush instead of dragging it
@@ -16,20 +19,42 @@ class MyPaintPainter:
 
     The brush's dab jitter comes from libmypaint's own RNG, which a fresh brush restarts:
     :meth:`restart` therefore makes the pixels a pure function of the strokes that follow.
+
+    Safe to share between threads: every call holds the painter's lock, so calls from two threads
+    run one after the other (libmypaint itself is not thread-safe). After :meth:`close` every call
+    raises ``RuntimeError`` instead of touching freed C memory.
     """
 
     def __init__(self, width: int = 64, height: int = 64, brush: str = "classic/dry_brush",
                  samples: int = 100, dtime: float = 0.1, transparent: bool = False):
+        check_canvas_size(width, height)
+        if isinstance(samples, (bool, np.bool_)) or not isinstance(samples, (int, np.integer)) or samples < 2:
+            raise ValueError(f"samples is {samples!r}: a stroke needs a whole number of curve points >= 2 (e.g. 100)")
+        if isinstance(dtime, (bool, np.bool_)) or not isinstance(dtime, (int, float, np.floating, np.integer)) \
+                or not math.isfinite(dtime) or dtime <= 0:
+            raise ValueError(f"dtime is {dtime!r}: the seconds between curve points must be a finite number > 0 "
+                             "(e.g. 0.1)")
+        self._lock = threading.RLock()
+        self._closed = False
         self.width, self.height = int(width), int(height)
         self.samples, self.dtime, self.transparent = int(samples), float(dtime), bool(transparent)
+        self.brush: Brush | None = None
         self._template = Brush.from_name(brush)
         self.surface = Surface(self.width, self.height)
-        self.brush: Brush | None = None
         self._colour: tuple[int, int, int] | None = None
         self.restart()
 
+    def _check_open(self) -> None:
+        if self._closed:
+            raise RuntimeError("this MyPaint canvas was closed: create a new one (e.g. a new MyPaintEnv) to paint again")
+
     def restart(self) -> None:
         """Clear the canvas and take a fresh brush (restarting its jitter RNG)."""
+        with self._lock:
+            self._check_open()
+            self._restart()
+
+    def _restart(self) -> None:
         if self.brush is not None:
             self.brush.close()
         self.brush = self._template.fresh()
@@ -38,10 +63,17 @@ class MyPaintPainter:
 
     def clear(self) -> None:
         """Clear the canvas only (white, or transparent for alpha rendering)."""
-        self.surface.clear(transparent=self.transparent)
+        with self._lock:
+            self._check_open()
+            self.surface.clear(transparent=self.transparent)
 
     def paint(self, stroke: Stroke, start: np.ndarray) -> None:
         """Paint ``stroke`` from ``start`` (pixels); jump strokes paint nothing."""
+        with self._lock:
+            self._check_open()
+            self._paint(stroke, start)
+
+    def _paint(self, stroke: Stroke, start: np.ndarray) -> None:
         if stroke.jump:
             return
         if stroke.rgb != self._colour:
@@ -60,16 +92,21 @@ class MyPaintPainter:
 
     def rgba(self) -> np.ndarray:
         """The canvas as fix15 premultiplied RGBA ``(H, W, 4)`` uint16."""
-        return self.surface.pixels()
+        with self._lock:
+            self._check_open()
+            return self.surface.pixels()
 
     def rgb_on_white(self) -> np.ndarray:
         """The canvas composited over white, uint8 ``(H, W, 3)``."""
         return composite_fix15_over_white(self.rgba())
 
     def close(self) -> None:
-        if self.brush is not None:
-            self.brush.close()
-        self.surface.close()
+        """Free the brush and canvas; closing twice is harmless."""
+        with self._lock:
+            self._closed = True
+            if self.brush is not None:
+                self.brush.close()
+            self.surface.close()
 
 
 def composite_fix15_over_white(rgba: np.ndarray) -> np.ndarray:
