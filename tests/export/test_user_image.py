@@ -65,3 +65,42 @@ def test_huge_images_are_refused_before_decoding(tmp_path, monkeypatch):
     monkeypatch.setattr(user_image, "MAX_PIXELS", 100_000)
     with pytest.raises(UserImageError, match=r"400x300 .* downscale it first"):
         load_user_image(tmp_path / "big.png")
+
+
+# Issue 14, items 4-7: user images read as a viewer shows them, and huge ones refused with our message.
+def test_exif_orientation_is_applied(tmp_path):
+    from painting_dreams.export.user_image import load_user_image
+
+    image = Image.new("RGB", (80, 40), (255, 0, 0))
+    image.paste((0, 0, 255), (40, 0, 80, 40))  # stored: red left half, blue right half
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation 6: a viewer rotates it 90 degrees clockwise (a phone held upright)
+    image.save(tmp_path / "phone.jpg", exif=exif.tobytes(), quality=95)
+    target = load_user_image(tmp_path / "phone.jpg", size=64)  # upright: 40x80, red on top, blue below
+    assert target[5, 32, 0] > 0.9 and target[5, 32, 2] < 0.1
+    assert target[58, 32, 2] > 0.9 and target[58, 32, 0] < 0.1
+
+
+def test_16_bit_and_float_images_keep_their_brightness(tmp_path):
+    from painting_dreams.export.user_image import load_user_image
+
+    grey = np.full((40, 40), round(0.12 * 65535), np.uint16)
+    Image.fromarray(grey).save(tmp_path / "grey16.png")
+    np.testing.assert_allclose(load_user_image(tmp_path / "grey16.png"), 0.12, atol=0.005)  # was pure white
+    Image.fromarray(np.full((40, 40), 0.5, np.float32), "F").save(tmp_path / "half.tiff")
+    np.testing.assert_allclose(load_user_image(tmp_path / "half.tiff"), 0.5, atol=0.005)  # was black
+
+
+def test_a_decompression_bomb_gets_the_projects_message(tmp_path):
+    import struct
+    import zlib
+
+    from painting_dreams.export.user_image import UserImageError, load_user_image
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", 30000, 30000, 8, 0, 0, 0, 0)  # a 30000x30000 grey PNG, header only
+    (tmp_path / "huge.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b""))
+    with pytest.raises(UserImageError, match=r"huge.png' is larger than 80 megapixels .*downscale it first"):
+        load_user_image(tmp_path / "huge.png")

@@ -81,3 +81,17 @@ def test_a_truncated_jpeg_names_the_file(celeba_dir: Path):
         decode_jpeg(data[: len(data) // 2], source="cut/000002.jpg")
     with pytest.raises(ValueError, match=r"at empty\.jpg, but it cannot be decoded"):
         decode_jpeg(b"", source="empty.jpg")
+
+
+def test_a_decompression_bomb_in_celeba_names_the_file(monkeypatch):
+    import io
+
+    from PIL import Image
+
+    from painting_dreams.targets.celeba import decode_jpeg
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (178, 218)).save(buffer, format="JPEG")
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 100)  # as if the file claimed 400 megapixels
+    with pytest.raises(ValueError, match=r"000042.jpg is far larger than a CelebA image"):
+        decode_jpeg(buffer.getvalue(), source="000042.jpg")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 MIN_SIDE = 16  # smaller images carry too little to paint from
 MAX_PIXELS = 80_000_000  # refuse decompression bombs; a 50-megapixel photo is fine
@@ -18,9 +18,10 @@ class UserImageError(ValueError):
 def load_user_image(path: str | Path, size: int = 64) -> np.ndarray:
     """Read any image PIL understands, centre-crop it square and resize to ``(size, size, 3)`` float32.
 
-    Grayscale, palette, 16-bit and RGBA images are converted to RGB (transparency is put on
-    white). Missing files, non-images, images smaller than 16 px or larger than 80 megapixels
-    raise :class:`UserImageError` saying what was wrong.
+    The EXIF orientation is applied (a phone photo is painted upright). Grayscale, palette,
+    16-bit (scaled by 65535, as viewers do), float (values in [0, 1]) and RGBA images are converted
+    to RGB (transparency is put on white). Missing files, non-images, images smaller than 16 px or
+    larger than 80 megapixels raise :class:`UserImageError` saying what was wrong.
     """
     path = Path(path)
     if not path.exists():
@@ -40,7 +41,10 @@ def load_user_image(path: str | Path, size: int = 64) -> np.ndarray:
                     f"image {str(path)!r} is only {width}x{height}: it needs at least {MIN_SIDE} px on each side"
                 )
             image.draft("RGB", (size * 4, size * 4))  # let JPEG decode at a reduced scale
-            rgb = _to_rgb(image)
+            rgb = _to_rgb(ImageOps.exif_transpose(image))
+    except Image.DecompressionBombError as exc:  # PIL refuses before our size check can run
+        raise UserImageError(f"image {str(path)!r} is larger than {MAX_PIXELS / 1e6:.0f} megapixels ({exc}): "
+                             "downscale it first") from exc
     except UnidentifiedImageError as exc:
         raise UserImageError(f"{str(path)!r} is not an image PIL can read (PNG, JPEG, GIF, BMP, TIFF, WebP, ...)") from exc
     except OSError as exc:
@@ -52,10 +56,13 @@ def load_user_image(path: str | Path, size: int = 64) -> np.ndarray:
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:
-    if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+    if image.mode in ("I;16", "I;16B", "I;16L", "I"):  # 16-bit (PIL reads 16-bit PNGs as I;16 or I)
         array = np.asarray(image, dtype=np.float64)
-        peak = array.max() or 1.0
-        image = Image.fromarray((array / peak * 255).astype(np.uint8), "L")
+        image = Image.fromarray(np.round(np.clip(array / 65535.0, 0, 1) * 255).astype(np.uint8), "L")
+    elif image.mode == "F":  # float: [0, 1] as most float images are; larger values taken as 0-255
+        array = np.nan_to_num(np.asarray(image, dtype=np.float64), nan=1.0)
+        scale = 255.0 if array.max() <= 1.0 else 1.0
+        image = Image.fromarray(np.round(np.clip(array * scale, 0, 255)).astype(np.uint8), "L")
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))

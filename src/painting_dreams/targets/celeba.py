@@ -48,6 +48,9 @@ def decode_jpeg(data: bytes, *, source: str) -> np.ndarray:
     try:
         with Image.open(io.BytesIO(data)) as image:
             return np.asarray(image.convert("RGB"))
+    except Image.DecompressionBombError as exc:
+        raise ValueError(f"{source} is far larger than a CelebA image ({exc}): replace it from the official "
+                         "img_align_celeba.zip (178x218 JPEGs)") from exc
     except (OSError, UnidentifiedImageError, SyntaxError) as exc:
         raise ValueError(f"expected a CelebA JPEG at {source}, but it cannot be decoded ({exc}): the file is "
                          f"truncated or corrupt; replace it from the official img_align_celeba.zip") from exc
