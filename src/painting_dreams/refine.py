@@ -195,6 +195,27 @@ class _Refiner:
         return best, start_mse, best_mse, np.array(curve), taken
 
 
+def _check_settings(steps, learning_rate: float, batch_size: int, snapshots) -> list[int]:
+    """The settings :func:`refine` and :func:`refine_in_mypaint` share, checked; the snapshot step counts, sorted."""
+    if isinstance(steps, bool) or int(steps) != steps or steps < 0:
+        raise ValueError(f"steps is {steps!r}: use a whole number >= 0 (0 keeps the start)")
+    if not learning_rate > 0:
+        raise ValueError(f"learning_rate is {learning_rate}: it must be > 0 (e.g. 0.01)")
+    if batch_size < 1:
+        raise ValueError(f"batch_size is {batch_size}: it must be at least 1")
+    snapshots = sorted({int(k) for k in snapshots})
+    if snapshots and (snapshots[0] < 0 or snapshots[-1] > steps):
+        raise ValueError(f"snapshots {snapshots} must lie in [0, steps={steps}]")
+    return snapshots
+
+
+def _real_paintings(actions: np.ndarray, images: np.ndarray, variant: str,
+                    progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Real MyPaint's final painting of each image's actions (uint8) and its MSE to the image."""
+    real = replay_in_mypaint(actions, variant, progress=progress)[:, -1]
+    return real, np.mean(np.square(real / 255.0 - images), axis=(1, 2, 3))
+
+
 def refine(painter: DreamPainter, targets, actions, steps: int = 100, learning_rate: float = 0.01,
            batch_size: int = 64, fixed_fields: dict | None = None, snapshots=(), progress: bool = True) -> Refined:
     """Optimise ``actions`` ``(N, S, A)`` (absolute layout, normalised) so that ``painter`` paints
@@ -207,15 +228,7 @@ def refine(painter: DreamPainter, targets, actions, steps: int = 100, learning_r
     """
     images = check_targets(targets)
     start = check_actions(actions, painter.layout, len(images))
-    if steps < 0:
-        raise ValueError(f"steps is {steps}: use 0 (score the start only) or more")
-    if not learning_rate > 0:
-        raise ValueError(f"learning_rate is {learning_rate}: it must be > 0 (e.g. 0.01)")
-    if batch_size < 1:
-        raise ValueError(f"batch_size is {batch_size}: it must be at least 1")
-    snapshots = sorted({int(k) for k in snapshots})
-    if snapshots and (snapshots[0] < 0 or snapshots[-1] > steps):
-        raise ValueError(f"snapshots {snapshots} must lie in [0, steps={steps}]")
+    snapshots = _check_settings(steps, learning_rate, batch_size, snapshots)
     refiner = _Refiner(painter, fixed_fields, learning_rate, (min(batch_size, len(images)), *start.shape[1:]))
     out, start_mse, best_mse, curves, taken = [], [], [], [], []
     started = time.perf_counter()
@@ -228,16 +241,9 @@ def refine(painter: DreamPainter, targets, actions, steps: int = 100, learning_r
             out.append(b), start_mse.append(s0), best_mse.append(s1), curves.append(curve * len(b)), taken.append(snaps)
     seconds = time.perf_counter() - started
 
-    def finish(actions):
-        if painter.layout.two_valued_fields:
-            actions = actions.copy()
-            actions[..., 2:] = painter.snap(tf.constant(actions[..., 2:])).numpy()
-            actions = refiner.pin(tf.constant(actions)).numpy()  # a fixed field is not snapped: it keeps its value
-        return actions
-
-    result = Refined(finish(np.concatenate(out)), np.concatenate(start_mse), np.concatenate(best_mse),
+    result = Refined(_snap(painter, refiner, np.concatenate(out)), np.concatenate(start_mse), np.concatenate(best_mse),
                      np.sum(curves, axis=0) / len(images), seconds,
-                     {k: finish(np.concatenate([t[k][0] for t in taken])) for k in snapshots},
+                     {k: _snap(painter, refiner, np.concatenate([t[k][0] for t in taken])) for k in snapshots},
                      {k: float(sum(t[k][1] for t in taken)) for k in snapshots})
     log.info("Refined %d paintings x %d steps in %.1f s (%.2f s per image): dream MSE %.4f -> %.4f", len(images), steps,
              seconds, seconds / len(images), result.start_mse.mean(), result.dream_mse.mean())
@@ -263,11 +269,7 @@ def keep_better(targets, candidates: list[np.ndarray], variant: str, progress: b
     if not candidates:
         raise ValueError("no candidates: pass a list of (N, S, A) action arrays, the starting actions first")
     candidates = [check_actions(c, layout, len(images)) for c in candidates]
-    finals, scores = [], []
-    for c in candidates:
-        real = replay_in_mypaint(c, variant, progress=progress)[:, -1]
-        finals.append(real)
-        scores.append(np.mean(np.square(real / 255.0 - images), axis=(1, 2, 3)))
+    finals, scores = zip(*(_real_paintings(c, images, variant, progress) for c in candidates))
     scores = np.stack(scores, axis=1)
     winner = np.argmin(scores, axis=1)  # argmin returns the first of equal minima
     rows = np.arange(len(images))
@@ -303,25 +305,12 @@ def refine_in_mypaint(painter: DreamPainter, targets, actions, steps: int = 100,
     """
     images = check_targets(targets)
     start = check_actions(actions, painter.layout, len(images))
-    if isinstance(steps, bool) or int(steps) != steps or steps < 0:
-        raise ValueError(f"steps is {steps!r}: use a whole number >= 0 (0 paints the start only)")
     if isinstance(check_every, bool) or int(check_every) != check_every or check_every < 1:
         raise ValueError(f"check_every is {check_every!r}: real MyPaint checks every K >= 1 steps (e.g. 25)")
-    if not learning_rate > 0:
-        raise ValueError(f"learning_rate is {learning_rate}: it must be > 0 (e.g. 0.01)")
-    if batch_size < 1:
-        raise ValueError(f"batch_size is {batch_size}: it must be at least 1")
-    snapshots = sorted({int(k) for k in snapshots})
-    if snapshots and (snapshots[0] < 0 or snapshots[-1] > steps):
-        raise ValueError(f"snapshots {snapshots} must lie in [0, steps={steps}]")
+    snapshots = _check_settings(steps, learning_rate, batch_size, snapshots)
     variant = painter.layout.variant
     started = time.perf_counter()
-
-    def real_of(candidate: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        real = replay_in_mypaint(candidate, variant, progress=False)[:, -1]
-        return real, np.mean(np.square(real / np.float32(255.0) - images), axis=(1, 2, 3))
-
-    best, (best_real, start_mse) = start.copy(), real_of(start)
+    best, (best_real, start_mse) = start.copy(), _real_paintings(start, images, variant)
     best_mse, refined = start_mse.copy(), np.zeros(len(images), bool)
     current, current_real = start, best_real
     refiner = _Refiner(painter, fixed_fields, learning_rate, (min(batch_size, len(images)), *start.shape[1:]))
@@ -343,7 +332,7 @@ def refine_in_mypaint(painter: DreamPainter, targets, actions, steps: int = 100,
                                   )[0] for i in range(0, len(images), batch_size)]
             bar.update((end - done) * len(rounds))
             current = _snap(painter, refiner, np.concatenate(rounds))
-            current_real, mse = real_of(current)
+            current_real, mse = _real_paintings(current, images, variant)
             better = mse < best_mse
             best[better], best_real[better], best_mse[better], refined[better] = (
                 current[better], current_real[better], mse[better], True)
@@ -358,7 +347,7 @@ def refine_in_mypaint(painter: DreamPainter, targets, actions, steps: int = 100,
 
 
 def _snap(painter: DreamPainter, refiner: _Refiner, actions: np.ndarray) -> np.ndarray:
-    """The ``mnist`` variant's two-valued fields snapped to the values MyPaint paints, fixed fields held."""
+    """The ``mnist`` variant's two-valued fields snapped to the values MyPaint paints; fixed fields keep their values."""
     if not painter.layout.two_valued_fields:
         return actions
     actions = actions.copy()
