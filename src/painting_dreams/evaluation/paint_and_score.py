@@ -41,6 +41,7 @@ class Scored:
     agent_real: np.ndarray  # (N, 64, 64, 3) uint8: real MyPaint's painting of the agent's own strokes (= real unrefined)
     scores: pd.DataFrame    # one row per image (see score_transfer), plus ``refined`` (the refined strokes won)
     seconds: float          # wall seconds of all of it
+    dream_steps: np.ndarray | None = None  # (N, S, 64, 64, 3) the dream after every stroke, if asked for
 
     def summary(self) -> dict:
         """Mean real, dream and dream-vs-real MSE, the exploited and refined counts."""
@@ -55,9 +56,11 @@ class Scored:
 
 def paint_and_score(policy, painter, targets, strokes: int, *, refine_steps: int = 0, closed_loop: bool = False,
                     learning_rate: float | None = None, check_every: int = CHECK_EVERY, fixed_fields: dict | None = None,
-                    batch_size: int = 64, exploit_threshold: float = 0.02, progress: bool = True) -> Scored:
+                    batch_size: int = 64, exploit_threshold: float = 0.02, every_stroke: bool = False,
+                    progress: bool = True) -> Scored:
     """Paint ``targets`` ``(N, 64, 64, 3)`` with ``strokes`` strokes of the agent (``policy`` painting with the
-    dream ``painter``) in the mode asked for, replay them in real MyPaint and score every image."""
+    dream ``painter``) in the mode asked for, replay them in real MyPaint and score every image. With
+    ``every_stroke`` the dream's canvas after every stroke is kept too (one dream painting, not two)."""
     from painting_dreams.refine import dream_paint, refine_in_mypaint  # refine imports this package
 
     images = check_targets(targets)
@@ -79,7 +82,8 @@ def paint_and_score(policy, painter, targets, strokes: int, *, refine_steps: int
                                  learning_rate=learning_rate or REFINE_LEARNING_RATES[variant], check_every=check_every,
                                  batch_size=batch_size, fixed_fields=fixed_fields, progress=progress)
         actions, real, refined = kept.actions, kept.real, kept.refined
-    dream = dream_paint(painter, actions, batch_size)
+    dream_steps = dream_paint(painter, actions, batch_size, every_stroke=True) if every_stroke else None
+    dream = dream_steps[:, -1] if every_stroke else dream_paint(painter, actions, batch_size)
     scores = score_transfer(images, dream, real / 255.0, exploit_threshold)
     scores["refined"] = refined
-    return Scored(actions, dream, real, agent_real, scores, time.perf_counter() - started)
+    return Scored(actions, dream, real, agent_real, scores, time.perf_counter() - started, dream_steps)

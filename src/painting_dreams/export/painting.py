@@ -105,15 +105,13 @@ def paint_image(policy, painter, variant: str, target: np.ndarray, strokes: int,
     closer to the target (:func:`~painting_dreams.evaluation.paint_and_score.paint_and_score`, as the
     ``evaluate`` command and the evaluation pipeline paint). MyPaint paints the strokes kept."""
     from painting_dreams.evaluation.paint_and_score import paint_and_score  # TensorFlow
-    from painting_dreams.refine import dream_paint
 
     if painter.layout.variant != variant:
         raise ValueError(f"the painter paints the {painter.layout.variant!r} variant, not {variant!r}")
     scored = paint_and_score(policy, painter, target[None], strokes, refine_steps=refine_steps, closed_loop=closed_loop,
-                             learning_rate=learning_rate, fixed_fields=fixed_fields,
-                             batch_size=1, progress=False)
+                             learning_rate=learning_rate, fixed_fields=fixed_fields, batch_size=1, every_stroke=True,
+                             progress=False)
     actions = scored.actions
-    dream_steps = dream_paint(painter, actions, batch_size=1, every_stroke=True)
     real_steps, layer = paint_with_mypaint(actions[0], variant, size=target.shape[0])
     mode = {"closed_loop": bool(closed_loop), "refine_steps": int(refine_steps), "refined": bool(scored.scores["refined"][0])}
-    return Painting(target, variant, actions[0], dream_steps[0], real_steps, layer, mode)
+    return Painting(target, variant, actions[0], scored.dream_steps[0], real_steps, layer, mode)
