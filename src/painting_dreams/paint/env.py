@@ -9,7 +9,7 @@ import numpy as np
 from gymnasium import spaces
 
 from painting_dreams.paint.actions import ActionLayout
-from painting_dreams.paint.libmypaint import check_canvas_size, fix15_to_uint8
+from painting_dreams.paint.libmypaint import fix15_to_uint8
 from painting_dreams.paint.painter import MyPaintPainter, composite_fix15_over_white
 
 
@@ -84,13 +84,14 @@ class MyPaintEnv(gym.Env):
             raise ValueError(f"render_mode {render_mode!r} is not supported: use 'rgb_array' or None")
         if max_steps < 1:
             raise ValueError(f"max_steps is {max_steps}: an episode needs at least one step")
-        check_canvas_size(width, height)  # before any int(): 2.7, "64" and True are refused, not truncated
         self.layout = ActionLayout(variant, absolute)
         self.stroke_mode = bool(stroke_mode)
-        self.width, self.height, self.max_steps = int(width), int(height), int(max_steps)
+        self.max_steps = int(max_steps)
         self._lock = threading.RLock()  # one step at a time: an env may be shared between threads
         self.render_mode = render_mode
-        self.painter = MyPaintPainter(self.width, self.height, brush, samples, dtime, transparent=self.stroke_mode)
+        # The painter checks the size as given (2.7, "64" and True are refused, not truncated); the env takes its own.
+        self.painter = MyPaintPainter(width, height, brush, samples, dtime, transparent=self.stroke_mode)
+        self.width, self.height = self.painter.width, self.painter.height
 
         self.action_space = spaces.Box(0.0, 1.0, (self.layout.size,), np.float32)
         observation = {

@@ -8,7 +8,7 @@ import threading
 import numpy as np
 
 from painting_dreams.paint.actions import Stroke, rgb_to_mypaint_hsv
-from painting_dreams.paint.libmypaint import FIX15_ONE, Brush, Surface, check_canvas_size, fix15_to_uint8
+from painting_dreams.paint.libmypaint import FIX15_ONE, Brush, Surface, fix15_to_uint8
 from painting_dreams.paint.strokes import stroke_events
 
 MOVE_DTIME = 10.0  # a pause this long makes libmypaint place the brush instead of dragging it
@@ -27,7 +27,6 @@ class MyPaintPainter:
 
     def __init__(self, width: int = 64, height: int = 64, brush: str = "classic/dry_brush",
                  samples: int = 100, dtime: float = 0.1, transparent: bool = False):
-        check_canvas_size(width, height)
         if isinstance(samples, (bool, np.bool_)) or not isinstance(samples, (int, np.integer)) or samples < 2:
             raise ValueError(f"samples is {samples!r}: a stroke needs a whole number of curve points >= 2 (e.g. 100)")
         if isinstance(dtime, (bool, np.bool_)) or not isinstance(dtime, (int, float, np.floating, np.integer)) \
@@ -36,11 +35,11 @@ class MyPaintPainter:
                              "(e.g. 0.1)")
         self._lock = threading.RLock()
         self._closed = False
-        self.width, self.height = int(width), int(height)
         self.samples, self.dtime, self.transparent = int(samples), float(dtime), bool(transparent)
         self.brush: Brush | None = None
+        self.surface = Surface(width, height)  # checks the size as given: whole numbers 1..MAX_SIDE
+        self.width, self.height = self.surface.width, self.surface.height
         self._template = Brush.from_name(brush)
-        self.surface = Surface(self.width, self.height)
         self._colour: tuple[int, int, int] | None = None
         self.restart()
 
