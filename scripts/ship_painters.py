@@ -59,7 +59,7 @@ def main() -> None:
 
     import painting_dreams.world_model.stroke_model  # noqa: F401
     from painting_dreams.agent.training import TrainingConfig
-    from painting_dreams.commands import preparation_of
+    from painting_dreams.evaluation.image_sets import preparation_of
     from painting_dreams.evaluation.paint_and_score import paint_and_score
     from painting_dreams.pipelines.agent.nodes import dream_painter, run_parameters
     from painting_dreams.pipelines.agent.pipeline import RUNS

@@ -59,13 +59,6 @@ class Agent:
     preparation: dict  # how its dataset's images were made targets (painting_dreams.evaluation.image_sets)
 
 
-def preparation_of(dataset: str, params: dict) -> dict:
-    """The image preparation of ``dataset`` from its ``data_prep`` parameters (``<dataset>_targets``)."""
-    if dataset == "celeba":
-        return {"kind": "faces", **{key: params[key] for key in ("image_size", "crop_size", "crop_centre")}}
-    return {"kind": "digits", "image_size": params["image_size"]}
-
-
 def project_agents(root: Path, env: str) -> tuple[dict, dict]:
     """Inside the project: the Kedro catalog and the parameters of ``env``."""
     from kedro.framework.session import KedroSession
@@ -104,6 +97,7 @@ def find_agent(run: str | None, strokes: int | None, env: str, shipped_only: boo
     run = run or choose_run(available, RUNS, strokes or 0)
     if run in trained:
         from painting_dreams.agent.training import TrainingConfig
+        from painting_dreams.evaluation.image_sets import preparation_of
         from painting_dreams.pipelines.agent.nodes import dream_painter, run_parameters
 
         agent_params = project_params["agent"]

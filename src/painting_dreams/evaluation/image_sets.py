@@ -45,6 +45,13 @@ class ImageSet:
     prepared: str          # how the images were prepared, in words
 
 
+def preparation_of(dataset: str, params: dict) -> dict:
+    """The image preparation of ``dataset`` from its ``data_prep`` parameters (``<dataset>_targets``)."""
+    if dataset == "celeba":
+        return {"kind": "faces", **{key: params[key] for key in ("image_size", "crop_size", "crop_centre")}}
+    return {"kind": "digits", "image_size": params["image_size"]}
+
+
 def check_preparation(preparation: dict) -> dict:
     kind = preparation.get("kind")
     if kind not in KINDS:
