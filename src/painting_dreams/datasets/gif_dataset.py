@@ -12,6 +12,8 @@ import numpy as np
 from kedro.io.core import AbstractDataset, DatasetError, get_filepath_str, get_protocol_and_path
 from PIL import Image
 
+from painting_dreams.datasets._atomic import write_bytes_atomically
+
 
 class GifDataset(AbstractDataset[list, list]):
     """Save a list of RGB frames as a looping animated GIF; load it back as frames.
@@ -58,12 +60,7 @@ class GifDataset(AbstractDataset[list, list]):
         buffer = io.BytesIO()
         images[0].save(buffer, format="GIF", save_all=True, append_images=images[1:], duration=self._frame_ms,
                        loop=0, optimize=False)
-        path = get_filepath_str(self._filepath, self._protocol)
-        self._fs.makedirs(str(PurePosixPath(path).parent), exist_ok=True)
-        tmp = f"{path}.tmp-partial"
-        with self._fs.open(tmp, "wb") as f:
-            f.write(buffer.getvalue())
-        self._fs.mv(tmp, path)
+        write_bytes_atomically(self._fs, get_filepath_str(self._filepath, self._protocol), buffer.getvalue())
 
     def _exists(self) -> bool:
         return self._fs.exists(get_filepath_str(self._filepath, self._protocol))

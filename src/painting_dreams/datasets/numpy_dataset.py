@@ -11,13 +11,16 @@ import fsspec
 import numpy as np
 from kedro.io.core import AbstractVersionedDataset, DatasetError, Version, get_filepath_str, get_protocol_and_path
 
+from painting_dreams.datasets._atomic import write_bytes_atomically
+
 
 class NumpyDataset(AbstractVersionedDataset[Any, Any]):
     """Load and save NumPy arrays with ``allow_pickle=False``, written atomically.
 
     A ``.npy`` path holds one array; a ``.npz`` path holds a dict of arrays (compressed if
     ``compress`` is true). Saving writes to a temporary file beside the target, then renames it,
-    so an interrupted run never leaves a file that looks complete.
+    so an interrupted run never leaves a file that looks complete; a failed save removes its
+    temporary file, and the next save removes those of killed runs.
 
     With ``unit_float_as_uint8``, every array must be a float image in [0, 1]: it is stored as
     uint8 (``round(x * 255)``, a quarter of the size, exact for images made from 8-bit pixels)
@@ -85,12 +88,7 @@ class NumpyDataset(AbstractVersionedDataset[Any, Any]):
             (np.savez_compressed if self._compress else np.savez)(buffer, **arrays)
         else:
             np.save(buffer, self._to_disk("array", np.asarray(data)), allow_pickle=False)
-        parent = str(PurePosixPath(path).parent)
-        self._fs.makedirs(parent, exist_ok=True)
-        tmp = f"{path}.tmp-partial"
-        with self._fs.open(tmp, "wb") as f:
-            f.write(buffer.getvalue())
-        self._fs.mv(tmp, path)
+        write_bytes_atomically(self._fs, path, buffer.getvalue())
         self._invalidate_cache()
 
     def _describe(self) -> dict[str, Any]:

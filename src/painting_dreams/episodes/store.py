@@ -4,6 +4,10 @@
 manifest last and only then renames the directory into place: an interrupted run leaves no
 directory that looks complete. :class:`Episodes` reads such a directory lazily, chunk by chunk.
 
+On a local disk, a writer holds a lock file ``.{name}.lock`` beside the target while it writes:
+a second writer of the same target is refused, and the next writer removes the temporary
+directories a killed one left (``.{name}.partial-*``, ``.{name}.stale-*``).
+
 ``manifest.json`` holds what the writer was told (``variant``, ``stroke_mode``, ``steps``,
 ``episodes``, ``seed``, ``width``, ``height``, ``action_fields``, ...) plus ``arrays`` (full
 shape and dtype of every key) and ``chunks`` (file, first episode, episode count).
@@ -11,16 +15,22 @@ shape and dtype of every key) and ``chunks`` (file, first episode, episode count
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import io
 import json
+import os
+import re
 import uuid
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from pathlib import PurePosixPath
 from typing import Protocol
 
 import fsspec
 import numpy as np
+from fsspec.implementations.local import LocalFileSystem
 
 MANIFEST = "manifest.json"
 FORMAT = "painting_dreams.episodes/1"
@@ -44,24 +54,88 @@ def write_episodes(episodes: EpisodeChunks, path: str, fs: fsspec.AbstractFileSy
 
     ``compress_level`` is the zlib level of the ``.npz`` members (0 stores them uncompressed;
     1 is fast and already shrinks mostly-white canvases ~10-25x). An existing directory at
-    ``path`` is replaced only once the new one is complete.
+    ``path`` is replaced only once the new one is complete. On a local disk, a second writer of
+    the same ``path`` is refused while the first is writing (:class:`WriterBusyError`).
     """
     fs = fs or fsspec.filesystem("file")
     if not 0 <= int(compress_level) <= 9:
         raise ValueError(f"compress_level is {compress_level}: use 0 (store) to 9 (smallest)")
-    target = PurePosixPath(path)
-    partial = target.parent / f".{target.name}.partial-{uuid.uuid4().hex[:8]}"
-    fs.makedirs(str(partial), exist_ok=False)
-    try:
-        manifest = _write_chunks(episodes, str(partial), fs, int(compress_level))
-        with fs.open(str(partial / MANIFEST), "w") as f:
-            json.dump(manifest, f, indent=2)
-        _swap_into_place(fs, str(partial), str(target))
-    except BaseException:
-        if fs.exists(str(partial)):
-            fs.rm(str(partial), recursive=True)
-        raise
+    target = PurePosixPath(str(path).rstrip("/"))
+    fs.makedirs(str(target.parent), exist_ok=True)
+    local = isinstance(fs, LocalFileSystem)
+    with _writer_lock(str(target)) if local else nullcontext():
+        if local:  # with the lock held, no live writer owns them
+            _remove_leftovers(fs, target)
+        partial = _sibling(target, "partial")
+        fs.makedirs(partial, exist_ok=False)
+        try:
+            manifest = _write_chunks(episodes, partial, fs, int(compress_level))
+            with fs.open(f"{partial}/{MANIFEST}", "w") as f:
+                json.dump(manifest, f, indent=2)
+            _swap_into_place(fs, partial, str(target))
+        except BaseException:
+            if fs.exists(partial):
+                fs.rm(partial, recursive=True)
+            raise
     return manifest
+
+
+class WriterBusyError(RuntimeError):
+    """Another live process is writing the same episodes directory."""
+
+
+@contextmanager
+def _writer_lock(target: str) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``.{name}.lock`` beside ``target``; refuse at once if another process has it.
+
+    The lock file holds the writer's pid (for the message) and is deleted before it is unlocked, so
+    it does not outlive the write. The kernel drops the lock of a killed process, so a lock file
+    left by a kill blocks nobody.
+    """
+    lock = str(PurePosixPath(target).with_name(f".{PurePosixPath(target).name}.lock"))
+    while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            raise WriterBusyError(f"another run (pid {holder}) is writing {target}: wait for it to finish or stop it, "
+                                  f"then run again (its lock file is {lock})") from None
+        try:
+            if os.stat(lock).st_ino == os.fstat(fd).st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        os.close(fd)  # the previous holder deleted this file as it finished: lock the new one instead
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        try:
+            if os.stat(lock).st_ino == os.fstat(fd).st_ino:  # not one made after someone removed ours
+                os.unlink(lock)  # before unlocking, so no later writer locks a file about to vanish
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+
+
+def _sibling(target: PurePosixPath, kind: str) -> str:
+    """A fresh hidden name beside ``target`` for a directory of ``kind`` (``partial`` or ``stale``)."""
+    return str(target.with_name(f".{target.name}.{kind}-{uuid.uuid4().hex[:8]}"))
+
+
+def _remove_leftovers(fs, target: PurePosixPath) -> None:
+    """Remove the ``.{name}.partial-*`` and ``.{name}.stale-*`` directories of killed writers of ``target``.
+
+    Also ``{name}.stale-*``, which writers before the lock left in plain sight.
+    """
+    name = re.escape(target.name)
+    pattern = re.compile(rf"(\.{name}\.(partial|stale)|{name}\.stale)-[0-9a-f]{{8}}")
+    for entry in fs.ls(str(target.parent), detail=False):
+        if pattern.fullmatch(PurePosixPath(entry).name):
+            fs.rm(entry, recursive=True)
 
 
 def _write_chunks(episodes: EpisodeChunks, directory: str, fs, compress_level: int) -> dict:
@@ -120,13 +194,41 @@ def _save_npz(file, arrays: dict[str, np.ndarray], compress_level: int) -> None:
 
 def _swap_into_place(fs, partial: str, target: str) -> None:
     """Rename ``partial`` to ``target``, moving an older ``target`` aside first and deleting it after."""
-    if not fs.exists(target):
-        fs.mv(partial, target, recursive=True)
+    stale = None
+    if fs.exists(target):
+        stale = _sibling(PurePosixPath(target), "stale")
+        _rename(fs, target, stale)
+    try:
+        _rename(fs, partial, target)
+    except BaseException:
+        if stale and not fs.exists(target):
+            _rename(fs, stale, target)  # put the old episodes back
+        elif stale:
+            fs.rm(stale, recursive=True)  # another run's episodes took their place
+        raise
+    if stale:
+        fs.rm(stale, recursive=True)
+
+
+def _rename(fs, source: str, destination: str) -> None:
+    """Rename the directory ``source`` to ``destination``, which must not exist.
+
+    ``fs.mv`` would move ``source`` *into* a ``destination`` that another writer created meanwhile,
+    nesting one episodes directory in another; a local ``os.rename`` fails instead.
+    """
+    exists = FileExistsError(f"{destination} appeared while this run was writing it: another run is writing "
+                             "there too; nothing was replaced, run again once it has finished")
+    if isinstance(fs, LocalFileSystem):
+        try:
+            os.rename(source, destination)
+        except OSError as exc:
+            if exc.errno in (errno.EEXIST, errno.ENOTEMPTY, errno.EISDIR):
+                raise exists from exc
+            raise
         return
-    stale = f"{target}.stale-{uuid.uuid4().hex[:8]}"
-    fs.mv(target, stale, recursive=True)
-    fs.mv(partial, target, recursive=True)
-    fs.rm(stale, recursive=True)
+    if fs.exists(destination):
+        raise exists
+    fs.mv(source, destination, recursive=True)
 
 
 class Episodes:
