@@ -55,7 +55,11 @@ class Refined:
 
 def check_actions(actions, layout: ActionLayout, images: int | None = None) -> np.ndarray:
     """``actions`` as float32 ``(N, S, A)`` in [0, 1], or a ``ValueError`` saying what to fix."""
-    array = np.asarray(actions, dtype=np.float32)
+    raw = np.asarray(actions)
+    if raw.dtype.kind not in "biuf":
+        raise ValueError(f"actions have dtype {raw.dtype}: actions are real numbers in [0, 1] (normalised), "
+                         f"the absolute {layout.variant!r} layout's fields {', '.join(layout.fields)}")
+    array = raw.astype(np.float32)
     if array.ndim != 3 or array.shape[-1] != layout.size:
         raise ValueError(f"actions have shape {array.shape}: expected (images, strokes, {layout.size}) with the "
                          f"absolute {layout.variant!r} layout's fields {', '.join(layout.fields)}")
@@ -63,7 +67,7 @@ def check_actions(actions, layout: ActionLayout, images: int | None = None) -> n
         raise ValueError(f"{len(array)} paintings' actions for {images} targets: pass one (strokes, fields) per target")
     if not np.isfinite(array).all() or array.min() < 0.0 or array.max() > 1.0:
         raise ValueError("actions must be finite and in [0, 1] (normalised): "
-                         f"they range over [{np.nanmin(array):g}, {np.nanmax(array):g}]")
+                         f"they range over [{np.format_float_positional(np.nanmin(array))}, {np.format_float_positional(np.nanmax(array))}]")
     return array
 
 
@@ -114,10 +118,13 @@ def dream_paint(painter: DreamPainter, actions, batch_size: int = 64, every_stro
 
 
 def _on_white(painter: DreamPainter, actions: tf.Tensor, every_stroke: bool = False) -> tf.Tensor:
-    """``actions`` (B, S, A) painted on white in the dream: the final canvas, or every stroke's (B, S, 64, 64, 3)."""
+    """``actions`` (B, S, A) painted on white in the dream: the final canvas, or every stroke's (B, S, 64, 64, 3).
+
+    One symbolic loop over the strokes (:meth:`~painting_dreams.agent.painter.DreamPainter.paint_loop`):
+    tracing it, and its gradient, costs the same for 8 strokes as for 500."""
     canvas = tf.ones(tf.concat([tf.shape(actions)[:1], [64, 64, 3]], 0))
-    final, _, canvases = painter.paint_many(canvas, actions, painter.initial_state(tf.shape(actions)[0]), every_stroke)
-    return tf.stack(canvases, axis=1) if every_stroke else final
+    final, _, canvases = painter.paint_loop(canvas, actions, painter.initial_state(tf.shape(actions)[0]), every_stroke)
+    return canvases if every_stroke else final
 
 
 class _Refiner:
@@ -154,13 +161,9 @@ class _Refiner:
 
     def _step(self, update: tf.Tensor):
         """Score the current actions; if ``update``, take one Adam step. ``(actions scored, MSE per image)``."""
-        with tf.GradientTape() as tape:
-            tape.watch(self.actions)
-            per_image = tf.reduce_mean(tf.square(_on_white(self.painter, self.actions) - self.target), axis=[1, 2, 3])
-            loss = tf.reduce_sum(per_image)  # Adam is per element: the images are optimised independently
         scored = tf.identity(self.actions)
+        per_image, grad = self._loss_and_gradient(scored)
         if update:
-            grad = tape.gradient(loss, self.actions)
             self.t.assign_add(1.0)
             self.m.assign(self.BETA_1 * self.m + (1 - self.BETA_1) * grad)
             self.v.assign(self.BETA_2 * self.v + (1 - self.BETA_2) * tf.square(grad))
@@ -168,6 +171,19 @@ class _Refiner:
             v_hat = self.v / (1 - self.BETA_2 ** self.t)
             self.actions.assign(self.pin(self.actions - self.learning_rate * m_hat / (tf.sqrt(v_hat) + self.EPSILON)))
         return scored, per_image
+
+    def _loss_and_gradient(self, actions: tf.Tensor) -> tuple[tf.Tensor, tf.Tensor]:
+        """Each image's dream MSE to its target and the gradient of their sum in ``actions`` (Adam is per
+        element: the images are optimised independently)."""
+        mse = lambda canvas: tf.reduce_mean(tf.square(canvas - self.target), axis=[1, 2, 3])  # noqa: E731
+        if self.painter.stateless:  # memory that does not grow with the stroke count
+            canvas = tf.ones(tf.concat([tf.shape(actions)[:1], [64, 64, 3]], 0))
+            return self.painter.loss_and_gradient(canvas, actions, mse)
+        with tf.GradientTape() as tape:
+            tape.watch(actions)
+            per_image = mse(_on_white(self.painter, actions))
+            total = tf.reduce_sum(per_image)
+        return per_image, tape.gradient(total, actions)
 
     def run(self, targets: np.ndarray, actions: np.ndarray, steps: int, snapshots=(), on_step=None):
         """Refine one batch (padded to the compiled size): ``(best actions, start MSE, best MSE, mean MSE per

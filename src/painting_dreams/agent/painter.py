@@ -99,13 +99,13 @@ class DreamPainter:
 
         ``canvases`` is the canvas after each of the n strokes if ``keep_canvases``, else ``None``.
         A stateless painter (the stroke model) renders all n strokes in one call, which is
-        cheaper than n calls; a recurrent one (VAE + MDN-RNN) goes stroke by stroke.
+        cheaper than n calls; a recurrent one (VAE + MDN-RNN) goes stroke by stroke. The loop
+        is unrolled: n ops in a traced graph, for the few strokes of one policy step (training
+        differentiates through it). :meth:`paint_loop` is the loop that is not unrolled.
         """
         n = actions.shape[1]
-        if isinstance(state, tuple) and state == ():
-            flat = tf.reshape(actions, (-1, actions.shape[-1]))
-            strokes = self._render(flat, state)[0]
-            strokes = tf.reshape(strokes, tf.concat([tf.shape(actions)[:2], tf.shape(strokes)[1:]], 0))
+        if self._stateless(state):
+            strokes = self._render_all(actions)
             strokes = [strokes[:, i] for i in range(n)]
         else:
             strokes = []
@@ -118,6 +118,83 @@ class DreamPainter:
             if keep_canvases:
                 canvases.append(canvas)
         return canvas, state, canvases
+
+    def paint_loop(self, canvas: tf.Tensor, actions: tf.Tensor, state=(),
+                   keep_canvases: bool = False) -> tuple[tf.Tensor, Any, tf.Tensor | None]:
+        """:meth:`paint_many` as one symbolic loop (``tf.while_loop``) that renders and lays one stroke per
+        turn: a traced graph holds one stroke whatever n is, so neither tracing time nor memory grows
+        with the stroke count (but for the canvases kept, if asked for).
+
+        Returns ``(canvas, state, canvases)``, ``canvases`` ``(B, n, 64, 64, 3)`` if ``keep_canvases``
+        else ``None``. Same pixels as :meth:`paint_many` (same ops, stroke after stroke). For a gradient
+        in the actions use :meth:`loss_and_gradient`, whose memory does not grow with n either.
+        """
+        n = tf.shape(actions)[1]
+        kept = tf.TensorArray(canvas.dtype, size=n, element_shape=canvas.shape) if keep_canvases else ()
+
+        def body(i, canvas, state, kept):
+            stroke, state = self._render(actions[:, i], state)
+            canvas = self._lay(canvas, stroke, actions[:, i])
+            if keep_canvases:
+                kept = kept.write(i, canvas)
+            return i + 1, canvas, state, kept
+
+        _, canvas, state, kept = tf.while_loop(lambda i, *_: i < n, body, (tf.constant(0), canvas, state, kept))
+        canvases = tf.transpose(kept.stack(), [1, 0, 2, 3, 4]) if keep_canvases else None
+        return canvas, state, canvases
+
+    def loss_and_gradient(self, canvas: tf.Tensor, actions: tf.Tensor,
+                          loss: Callable[[tf.Tensor], tf.Tensor]) -> tuple[tf.Tensor, tf.Tensor]:
+        """Paint ``actions`` ``(B, n, A)`` on ``canvas`` with a stateless painter; return ``loss(final canvas)``
+        ``(B,)`` and the gradient of its sum in ``actions`` ``(B, n, A)``.
+
+        Backpropagation written out as two symbolic loops: forward, keeping only the canvas before each
+        stroke (49 KB per stroke and image); backward, from the last stroke to the first, rendering
+        each stroke again to take its gradient. Automatic differentiation of the whole painting would
+        keep every stroke's activations instead (the stroke model's per-pixel MLP: MBs per stroke), so
+        its memory would grow ~50x faster with n. No gradient reaches the painter's weights: this is
+        for optimising actions (refinement), not for training.
+        """
+        n = tf.shape(actions)[1]
+        before = tf.TensorArray(canvas.dtype, size=n, element_shape=canvas.shape)
+
+        def forward(i, canvas, before):
+            stroke = self._render(actions[:, i], ())[0]
+            return i + 1, self._lay(canvas, stroke, actions[:, i]), before.write(i, canvas)
+
+        _, final, before = tf.while_loop(lambda i, *_: i < n, forward, (tf.constant(0), canvas, before))
+        with tf.GradientTape() as tape:
+            tape.watch(final)
+            per_image = loss(final)
+            total = tf.reduce_sum(per_image)
+        upstream = tape.gradient(total, final)
+        gradients = tf.TensorArray(actions.dtype, size=n, element_shape=actions[:, 0].shape)
+
+        def backward(i, upstream, gradients):
+            stroke_actions, previous = actions[:, i], before.read(i)
+            with tf.GradientTape() as tape:
+                tape.watch([stroke_actions, previous])
+                after = self._lay(previous, self._render(stroke_actions, ())[0], stroke_actions)
+            d_actions, d_previous = tape.gradient(after, [stroke_actions, previous], output_gradients=upstream)
+            return i - 1, d_previous, gradients.write(i, d_actions)
+
+        _, _, gradients = tf.while_loop(lambda i, *_: i >= 0, backward, (n - 1, upstream, gradients))
+        return per_image, tf.transpose(gradients.stack(), [1, 0, 2])
+
+    @property
+    def stateless(self) -> bool:
+        """Whether each stroke is rendered from its own action alone (the stroke model), not from a state."""
+        return self._stateless(self.initial_state(1))
+
+    @staticmethod
+    def _stateless(state) -> bool:
+        return isinstance(state, tuple) and state == ()
+
+    def _render_all(self, actions: tf.Tensor) -> tf.Tensor:
+        """A stateless painter's strokes ``(B, n, 64, 64, 4)`` for ``actions`` ``(B, n, A)``, in one call."""
+        flat = tf.reshape(actions, (-1, actions.shape[-1]))
+        strokes = self._render(flat, ())[0]
+        return tf.reshape(strokes, tf.concat([tf.shape(actions)[:2], tf.shape(strokes)[1:]], 0))
 
     def _render(self, actions: tf.Tensor, state) -> tuple[tf.Tensor, Any]:
         """Stroke RGBA of each row of ``actions`` (absolute layout), snapped if the variant is two-valued."""

@@ -215,7 +215,51 @@ def rollout(policy: keras.Model, painter, targets: tf.Tensor, strokes: int, keep
 
     Returns ``(actions (B, S, A), canvases)`` where ``canvases`` is the final canvas
     ``(B, 64, 64, 3)``, or every stroke's canvas ``(B, S, 64, 64, 3)`` if ``keep_canvases``.
+    The same painting as :func:`paint_steps`, but its policy steps run in one symbolic loop
+    (``tf.while_loop``) instead of unrolled: traced, the graph holds one policy step whatever S is,
+    so a 500-stroke painting traces as fast and in as little memory as an 8-stroke one.
     Differentiable in the policy's weights through ``painter``.
     """
-    actions, step_canvases, stroke_canvases = paint_steps(policy, painter, targets, strokes, keep_canvases, training)
-    return actions, (tf.stack(stroke_canvases, axis=1) if keep_canvases else step_canvases[-1])
+    targets = tf.convert_to_tensor(targets, tf.float32)
+    batch = tf.shape(targets)[0]
+    step = policy.get_layer("step")
+    k, size = strokes_per_step(policy), action_size(policy)
+    target_code = policy.get_layer("target_encoder")(targets, training=training)
+
+    def one_step(canvas, action, h, c, painter_state, count: int):
+        action, h, c = step([target_code, canvas, action, h, c], training=training)
+        emitted = (action if k > 1 else action[:, None])[:, :count]
+        canvas, painter_state, painted = painter.paint_many(canvas, emitted, painter_state, keep_canvases)
+        painted = tf.stack(painted, axis=1) if keep_canvases else ()
+        return canvas, action, h, c, painter_state, emitted, painted
+
+    full, tail = divmod(int(strokes), k)  # policy steps of k strokes, then one of the rest
+    canvas = tf.ones_like(targets)
+    action = tf.zeros((batch, k, size) if k > 1 else (batch, size))
+    h = c = tf.zeros((batch, lstm_size(policy)))
+    painter_state = painter.initial_state(batch)
+    actions = tf.TensorArray(tf.float32, size=full, element_shape=(None, k, size))
+    painted = tf.TensorArray(tf.float32, size=full, element_shape=(None, k, *IMAGE_SHAPE)) if keep_canvases else ()
+
+    def body(t, canvas, action, h, c, painter_state, actions, painted):
+        canvas, action, h, c, painter_state, emitted, strokes_painted = one_step(canvas, action, h, c, painter_state, k)
+        if keep_canvases:
+            painted = painted.write(t, strokes_painted)
+        return t + 1, canvas, action, h, c, painter_state, actions.write(t, emitted), painted
+
+    _, canvas, action, h, c, painter_state, actions, painted = tf.while_loop(
+        lambda t, *_: t < full, body, (tf.constant(0), canvas, action, h, c, painter_state, actions, painted))
+    # (steps, B, k, ...) -> (B, steps * k, ...)
+    merge = lambda stacked: tf.reshape(  # noqa: E731
+        tf.transpose(stacked, [1, 0, *range(2, len(stacked.shape))]),
+        tf.concat([[batch, full * k], tf.shape(stacked)[3:]], 0))
+    if full:
+        actions, canvases = merge(actions.stack()), merge(painted.stack()) if keep_canvases else None
+    else:  # fewer strokes than one policy step paints: only the tail step below
+        actions, canvases = tf.zeros((batch, 0, size)), tf.zeros((batch, 0, *IMAGE_SHAPE))
+    if tail:
+        canvas, _, _, _, _, emitted, strokes_painted = one_step(canvas, action, h, c, painter_state, tail)
+        actions = tf.concat([actions, emitted], axis=1)
+        if keep_canvases:
+            canvases = tf.concat([canvases, strokes_painted], axis=1)
+    return actions, (canvases if keep_canvases else canvas)
