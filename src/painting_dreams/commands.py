@@ -83,6 +83,9 @@ def find_agent(run: str | None, strokes: int | None, env: str, shipped_only: boo
         raise click.ClickException(f"--shipped and --env {env} exclude each other: the shipped painters have no environment")
     if root is None and env != "base":
         raise click.ClickException(f"--env {env} needs the painting_dreams project: run the command inside it")
+    if root is not None and not (root / "conf" / env).is_dir():
+        envs = sorted(d.name for d in (root / "conf").iterdir() if d.is_dir())
+        raise click.ClickException(f"--env {env}: the project has no conf/{env} folder; choose one of {', '.join(envs)}")
     catalog, project_params = project_agents(root, env) if root is not None else (None, None)
     trained = [r for r in RUNS if catalog is not None and catalog.exists(f"{r}.agent_policy")]
     try:
@@ -143,10 +146,13 @@ def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env:
           refine_steps: int, closed_loop: bool) -> None:
     """Paint IMAGE with a trained agent and replay its strokes in real MyPaint."""
     from painting_dreams.export import UserImageError, load_user_image, paint_image, write_painting
+    from painting_dreams.export.files import OutputDirError, check_out_dir
+    from painting_dreams.export.painting import FILES
 
     try:
         target = load_user_image(image)
-    except UserImageError as exc:
+        check_out_dir(out_dir, FILES)  # before painting: a bad --out costs nothing
+    except (UserImageError, OutputDirError) as exc:
         raise click.ClickException(str(exc)) from exc
     agent = find_agent(run, strokes, env, shipped_only)
     strokes = strokes or agent.strokes
@@ -156,7 +162,11 @@ def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env:
     painting = paint_image(agent.policy, agent.painter, agent.variant, target, strokes, refine_steps=refine_steps,
                            closed_loop=closed_loop, fixed_fields=agent.fixed_fields)
     seconds = time.perf_counter() - started
-    paths = write_painting(painting, out_dir, image.stem)
+    try:
+        paths = write_painting(painting, out_dir, image.stem)
+    except OSError as exc:  # e.g. the disk filled up: the previous files (if any) are left as they were
+        raise click.ClickException(f"could not write the painting to {str(out_dir)!r} ({exc.strerror or exc}): "
+                                   "nothing was replaced; free some space or choose another --out") from exc
     mse = lambda a: float(((a - target) ** 2).mean())  # noqa: E731
     click.echo(f"MSE to your image: real MyPaint {mse(painting.real_steps[-1] / 255.0):.4f}, "
                f"dream {mse(painting.dream_steps[-1]):.4f} (painted in {seconds:.1f} s)")
@@ -190,11 +200,12 @@ def evaluate(run: str, images_path: Path, out_dir: Path, limit: int | None, spli
              closed_loop: bool, env: str, shipped_only: bool) -> None:
     """Paint every image of --images with an agent, replay it in real MyPaint and score it."""
     from painting_dreams.evaluation.image_sets import ImageSetError, load_image_set
-    from painting_dreams.evaluation.report_files import check_out_dir, write_evaluation
+    from painting_dreams.evaluation.report_files import FILES, write_evaluation
+    from painting_dreams.export.files import OutputDirError, check_out_dir
 
     try:
-        check_out_dir(out_dir)
-    except ImageSetError as exc:
+        check_out_dir(out_dir, FILES)
+    except OutputDirError as exc:
         raise click.ClickException(str(exc)) from exc
     agent = find_agent(run, None, env, shipped_only)
     try:
@@ -212,7 +223,11 @@ def evaluate(run: str, images_path: Path, out_dir: Path, limit: int | None, spli
                "split": split, "prepared": image_set.prepared, **scored.summary(), "refine": refine_steps,
                "closed_loop": closed_loop, "seconds": round(scored.seconds, 2),
                "seconds_per_image": round(scored.seconds / len(image_set.names), 4)}
-    paths = write_evaluation(out_dir, image_set, scored, summary)
+    try:
+        paths = write_evaluation(out_dir, image_set, scored, summary)
+    except OSError as exc:
+        raise click.ClickException(f"could not write the scores to {str(out_dir)!r} ({exc.strerror or exc}): "
+                                   "nothing was replaced; free some space or choose another --out") from exc
     click.echo(f"{summary['images']} images: real MyPaint MSE {summary['mse_real_mean']:.4f} "
                f"(dream {summary['mse_dream_mean']:.4f}, dream vs real {summary['mse_dream_real_mean']:.4f}, "
                f"{summary['exploited']} exploited" + (f", refined strokes kept for {summary['refined_wins']}" if refine_steps else "")

@@ -15,13 +15,14 @@ import numpy as np
 from PIL import Image
 
 from painting_dreams.evaluation.figures import stroke_by_stroke_frames
-from painting_dreams.export.files import atomic_target
+from painting_dreams.export.files import atomic_set, check_out_dir
 from painting_dreams.export.openraster import write_openraster
 from painting_dreams.paint.actions import ActionLayout
 from painting_dreams.paint.painter import MyPaintPainter
 
 GIF_SCALE = 4  # 64x64 panels are hard to see: draw each pixel 4x4
 GIF_FRAME_MS = 300
+GIF_MAX_FRAMES = 100  # longer paintings show every few strokes (gif_strokes)
 
 
 @dataclass
@@ -67,33 +68,42 @@ def paint_with_mypaint(actions: np.ndarray, variant: str, size: int = 64) -> tup
     return np.stack(steps), layer
 
 
+def gif_strokes(strokes: int, frames: int = GIF_MAX_FRAMES) -> np.ndarray:
+    """The strokes after which the GIF shows a frame: every one up to ``frames`` strokes, else ``frames``
+    evenly spaced ones ending with the last (a 500-stroke GIF stays ~30 s long and its memory bounded)."""
+    if strokes <= frames:
+        return np.arange(strokes)
+    return np.unique(np.round(np.linspace(0, strokes - 1, frames)).astype(int))
+
+
 def _frames(painting: Painting) -> list[Image.Image]:
-    """The GIF's frames: target | dream so far | real so far, one per stroke (as the evaluation draws them)."""
-    frames = stroke_by_stroke_frames(painting.target[None], painting.dream_steps[None],
-                                     painting.real_steps[None] / 255.0, images=1, scale=GIF_SCALE, hold_frames=3)
+    """The GIF's frames: target | dream so far | real so far, after each stroke (of :func:`gif_strokes`),
+    as the evaluation draws them."""
+    shown = gif_strokes(len(painting.actions))
+    frames = stroke_by_stroke_frames(painting.target[None], painting.dream_steps[None, shown],
+                                     painting.real_steps[None, shown] / 255.0, images=1, scale=GIF_SCALE, hold_frames=3)
     return [Image.fromarray(frame) for frame in frames]
 
 
-def _write_atomically(path: Path, write) -> None:
-    with atomic_target(path) as tmp:
-        write(tmp)
+FILES = "the painting's PNG, GIF, JSON and .ora files"
 
 
 def write_painting(painting: Painting, out_dir: str | Path, name: str) -> dict[str, Path]:
-    """Write ``<name>.png`` (real MyPaint), ``<name>.gif``, ``<name>.json`` and ``<name>.ora`` into ``out_dir``."""
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    """Write ``<name>.png`` (real MyPaint), ``<name>.gif``, ``<name>.json`` and ``<name>.ora`` into ``out_dir``
+    as a set: all four replace the previous ones only once all four are written; on any error (a full
+    disk) the previous four stay as they were and no temporary file is left."""
+    out = check_out_dir(out_dir, FILES)
     paths = {kind: out / f"{name}.{kind}" for kind in ("png", "gif", "json", "ora")}
-    _write_atomically(paths["png"], lambda p: Image.fromarray(painting.real_steps[-1]).save(p, format="PNG"))
     frames = _frames(painting)
-    _write_atomically(paths["gif"], lambda p: frames[0].save(p, format="GIF", save_all=True, append_images=frames[1:],
-                                                              duration=GIF_FRAME_MS, loop=0))
     record = {"variant": painting.variant, "canvas": list(painting.target.shape[:2][::-1]), "brush": "classic/dry_brush",
               "layout": list(ActionLayout(painting.variant, absolute=True).fields),
               "mode": painting.mode or {"closed_loop": False, "refine_steps": 0, "refined": False},
               "actions": np.round(painting.actions.astype(float), 6).tolist(), "strokes": painting.strokes}
-    _write_atomically(paths["json"], lambda p: Path(p).write_text(json.dumps(record, indent=1)))
-    write_openraster(paths["ora"], [("painting_dreams strokes", painting.real_rgba)])
+    with atomic_set(paths) as tmp:
+        Image.fromarray(painting.real_steps[-1]).save(tmp["png"], format="PNG")
+        frames[0].save(tmp["gif"], format="GIF", save_all=True, append_images=frames[1:], duration=GIF_FRAME_MS, loop=0)
+        tmp["json"].write_text(json.dumps(record, indent=1))
+        write_openraster(tmp["ora"], [("painting_dreams strokes", painting.real_rgba)])
     return paths
 
 
