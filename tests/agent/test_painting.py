@@ -23,7 +23,7 @@ def test_paint_targets_returns_actions_and_canvas_per_stroke(mnist_painter, pain
     (np.ones((2, 64, 64), np.float32), r"shape \(2, 64, 64\).*3 identical channels"),
     (np.ones((2, 64, 64, 4), np.float32), r"shape \(2, 64, 64, 4\).*expected \(N, 64, 64, 3\)"),
     (np.full((1, 64, 64, 3), 255, np.uint8), r"integer dtype uint8.*/ 255"),
-    (np.full((1, 64, 64, 3), 2.0, np.float32), r"range over \[2, 2\], outside \[0, 1\]: divide 0-255 images by 255"),
+    (np.full((1, 64, 64, 3), 2.0, np.float32), r"range over \[2.0, 2.0\], outside \[0, 1\]: divide 0-255 images by 255"),
     (np.full((1, 64, 64, 3), -0.5, np.float32), r"outside \[0, 1\]: rescale"),
     (np.zeros((0, 64, 64, 3), np.float32), r"targets are empty"),
     (np.array([["a"]]), r"dtype <U1"),

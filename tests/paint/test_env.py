@@ -1,5 +1,7 @@
 """The real MyPaint environment: pixels, determinism, spaces and error messages."""
 
+import warnings
+
 import gymnasium as gym
 import numpy as np
 import pytest
@@ -245,3 +247,22 @@ def test_surface_reads_fix15_and_frees_cleanly():
     surface.close()
     surface.close()  # idempotent
     assert surface.handle is None
+
+
+@pytest.mark.parametrize(
+    "action, message",
+    [
+        (np.full(7, 0.5 + 0.1j), r"action has dtype complex128 \('c' kind\): an action is 7 real numbers in \[0, 1\]"),
+        (np.array(["0.5"] * 7), r"action has dtype <U3 \('U' kind\)"),
+        ([0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 1 + 1e-7], r"'jump' is 1.0000001, outside \[0, 1\]"),  # not "is 1"
+        ([0.5, -1e-9, 0.5, 0.5, 0.5, 0.5, 0.0], r"'end_y' is -1e-09, outside"),
+    ],
+)
+def test_only_real_numbers_are_actions_and_errors_show_every_digit(action, message):
+    env = MyPaintEnv(variant="mnist")
+    env.reset(seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ComplexWarning: refused before any conversion
+        with pytest.raises(ValueError, match=message):
+            env.step(action)
+    env.close()

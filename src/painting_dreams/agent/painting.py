@@ -45,8 +45,8 @@ def check_targets(targets) -> np.ndarray:
                              "replace NaN/inf pixels, e.g. with np.nan_to_num(x, nan=1.0)")
         low, high = min(low, float(chunk.min())), max(high, float(chunk.max()))
     if low < 0.0 or high > 1.0:
-        fix = "divide 0-255 images by 255" if high > 1.0 else "rescale them into [0, 1]"
-        raise ValueError(f"targets range over [{low:g}, {high:g}], outside [0, 1]: {fix}")
+        fix = "divide 0-255 images by 255" if high > 1.5 else "rescale or clip them into [0, 1]"
+        raise ValueError(f"targets range over [{low!r}, {high!r}], outside [0, 1]: {fix}")
     return array
 
 

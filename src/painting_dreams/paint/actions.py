@@ -74,8 +74,17 @@ class ActionLayout:
         return self.fields.index(field)
 
     def validate(self, action) -> np.ndarray:
-        """Return ``action`` as float64 or raise ``ValueError`` naming the bad field and value."""
-        array = np.asarray(action, dtype=np.float64)
+        """Return ``action`` as float64 or raise ``ValueError`` naming the bad field and value.
+
+        Only real numbers are actions: complex numbers (whose imaginary part NumPy would drop) and
+        strings (which it would parse) are refused. Values are printed with every digit that tells
+        them apart (``1.0000001``, not ``1``).
+        """
+        raw = np.asarray(action)
+        if raw.dtype.kind not in "biuf":
+            raise ValueError(f"action has dtype {raw.dtype} ({raw.dtype.kind!r} kind): an action is {self.size} real "
+                             f"numbers in [0, 1], the fields {', '.join(self.fields)}")
+        array = raw.astype(np.float64)
         if array.shape != (self.size,):
             raise ValueError(
                 f"action has shape {array.shape}, expected ({self.size},) for the {self.name!r} layout "
@@ -86,7 +95,7 @@ class ActionLayout:
                 if not np.isfinite(value):
                     raise ValueError(f"action field {field!r} is {value}: every field must be a finite number in [0, 1]")
                 if not 0.0 <= value <= 1.0:
-                    raise ValueError(f"action field {field!r} is {value:g}, outside [0, 1]: clip or rescale the action")
+                    raise ValueError(f"action field {field!r} is {float(value)!r}, outside [0, 1]: clip or rescale the action")
         return array
 
     @property

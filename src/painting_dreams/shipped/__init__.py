@@ -56,12 +56,16 @@ def _load_model(path: Path):
     import keras
 
     import painting_dreams.agent.policy  # noqa: F401  registers FixedActionFields
+    from painting_dreams.datasets.keras_model_dataset import UnreadableModelError, check_keras_file
     import painting_dreams.world_model.stroke_model  # noqa: F401  registers StrokeModel
 
     if not path.is_file():
         raise ShippedPainterError(f"the shipped model {path} is missing: reinstall painting_dreams (pip install .)")
     try:
+        check_keras_file(str(path), fix="reinstall painting_dreams")
         return keras.models.load_model(path, safe_mode=True, compile=False)
+    except UnreadableModelError as exc:
+        raise ShippedPainterError(f"the shipped model {exc}") from exc
     except Exception as exc:  # a corrupt zip, a wrong file, an unsafe layer: all mean the same to a user
         raise ShippedPainterError(f"the shipped model {path} cannot be loaded ({type(exc).__name__}: {exc}): "
                                   "reinstall painting_dreams") from exc
