@@ -8,23 +8,32 @@ A run directory holds ``checkpoints/step-000150/`` folders, each with
   checkpoint taken while the agent was trained, the target of a rollback),
 * ``history.csv``: the training history up to that step.
 
-A checkpoint is written to a ``.partial`` folder and renamed when complete, so a run killed
-while saving leaves the previous checkpoints intact and no half-written one.
+A checkpoint is written to a ``.partial`` folder, flushed to the disk (every file, then the
+folder) and only then renamed into place, so a run killed while saving, or a machine that loses
+power, leaves the previous checkpoints intact and no half-written one. ``state.json`` also records
+each file's size. A checkpoint damaged all the same (an empty ``state.json``, a truncated or missing
+file) is skipped with a warning, and a run resumes from the newest complete one before it.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import h5py
 import keras
 import numpy as np
 import pandas as pd
 
+logger = logging.getLogger(__name__)
+
 PREFIX = "step-"
+REQUIRED_FILES = ("optimizers.npz", "history.csv")  # besides state.json and a weights file per model
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,7 @@ class CheckpointStore:
             raise ValueError(f"keep is {keep}: keep at least one checkpoint, or a run cannot resume")
         self.directory = Path(directory)
         self.keep, self.keep_good = int(keep), int(keep_good)
+        self._reported: set[Path] = set()  # damaged checkpoints already warned about
 
     def save(self, step: int, models: dict[str, keras.Model], optimizers: dict[str, keras.optimizers.Optimizer],
              state: dict, history: pd.DataFrame) -> Checkpoint:
@@ -59,21 +69,32 @@ class CheckpointStore:
                   for i, v in enumerate(opt.variables)}
         np.savez(partial / "optimizers.npz", **arrays)
         history.to_csv(partial / "history.csv", index=False)
-        state = {**state, "step": int(step)}
+        files = {path.name: path.stat().st_size for path in sorted(partial.iterdir())}
+        state = {**state, "step": int(step), "files": files}
         (partial / "state.json").write_text(json.dumps(state, indent=1))
-        shutil.rmtree(final, ignore_errors=True)
+        for path in partial.iterdir():
+            _fsync(path)
+        _fsync(partial)
+        shutil.rmtree(final, ignore_errors=True)  # a damaged checkpoint of the same step
         partial.rename(final)
+        _fsync(self.directory)
+        self._reported.discard(final)
         self._prune()
         return Checkpoint(step, final, state)
 
     def checkpoints(self) -> list[Checkpoint]:
-        """Complete checkpoints, oldest first."""
+        """Complete checkpoints, oldest first; a damaged one is left out, with a warning the first time."""
         found = []
         for path in sorted(self.directory.glob(f"{PREFIX}[0-9]*")):
-            if path.suffix == ".partial" or not (path / "state.json").is_file():
+            if path.suffix == ".partial" or not path.is_dir():
                 continue
-            state = json.loads((path / "state.json").read_text())
-            found.append(Checkpoint(int(state["step"]), path, state))
+            state, damage = _read_state(path)
+            if damage is None:
+                found.append(Checkpoint(int(state["step"]), path, state))
+            elif path not in self._reported:
+                self._reported.add(path)
+                logger.warning("the checkpoint %s is damaged (%s): skipping it, a resume or rollback takes the newest "
+                               "complete one before it; training replaces it when it gets there again", path, damage)
         return sorted(found, key=lambda c: c.step)
 
     def latest(self, good_only: bool = False, before: int | None = None) -> Checkpoint | None:
@@ -102,3 +123,46 @@ class CheckpointStore:
         for c in existing:
             if c.path not in keep:
                 shutil.rmtree(c.path, ignore_errors=True)
+
+
+def _read_state(path: Path) -> tuple[dict | None, str | None]:
+    """``(state, None)`` for the complete checkpoint folder ``path``, else ``(None, what is wrong)``."""
+    try:
+        state = json.loads((path / "state.json").read_text())
+    except FileNotFoundError:
+        return None, "state.json is missing"
+    except (OSError, ValueError) as error:  # an empty or cut-off file is not JSON
+        return None, f"state.json is unreadable: {error}"
+    if not isinstance(state, dict) or not isinstance(state.get("step"), int):
+        return None, "state.json holds no step count"
+    # Checkpoints saved before the sizes were recorded: check the files that are there.
+    sizes = dict(state.get("files") or {p.name: None for p in path.glob("*.weights.h5")})
+    for name in REQUIRED_FILES:
+        sizes.setdefault(name, None)
+    for name, size in sizes.items():
+        file = path / name
+        try:
+            actual = file.stat().st_size
+        except FileNotFoundError:
+            return None, f"{name} is missing"
+        if size is not None and actual != size:
+            return None, f"{name} has {actual} bytes, {size} were written"
+        try:
+            if name.endswith(".h5"):
+                h5py.File(file, "r").close()
+            elif name.endswith(".npz"):
+                zipfile.ZipFile(file).close()
+        except (OSError, zipfile.BadZipFile) as error:
+            return None, f"{name} is unreadable: {error}"
+    return state, None
+
+
+def _fsync(path: Path) -> None:
+    """Flush ``path``, a file or a folder's entries, to the disk."""
+    if os.name == "nt" and path.is_dir():  # Windows cannot open a folder; NTFS journals its entries itself
+        return
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

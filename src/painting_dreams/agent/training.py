@@ -12,7 +12,8 @@ The critic reuses the step's paintings for its updates (stop-gradient): painting
 on a CPU, and a critic update on a fixed batch is cheap.
 
 :class:`DreamTrainer` adds what a long run needs: checkpoints every ``checkpoint_every`` steps
-that a rerun resumes from, TensorBoard scalars, a progress line with steps/s and ETA, and a
+that a rerun resumes from (carrying on bit for bit as the run that was not stopped), TensorBoard
+scalars, a progress line with steps/s and ETA, and a
 :class:`~painting_dreams.agent.collapse.CollapseWatch` that rolls back to the last good
 checkpoint by itself when training collapses.
 """
@@ -36,7 +37,7 @@ from painting_dreams.agent.checkpoints import CheckpointStore
 from painting_dreams.agent.collapse import CollapseWatch
 from painting_dreams.agent.critic import critic_losses, generator_adversarial_loss
 from painting_dreams.agent.painter import DreamPainter
-from painting_dreams.agent.painting import check_targets, dream_mse
+from painting_dreams.agent.painting import IMAGE_SHAPE, check_targets, dream_mse
 from painting_dreams.agent.policy import paint_steps
 
 logger = logging.getLogger(__name__)
@@ -148,12 +149,18 @@ class DreamTrainer:
         self.critic_optimizer = keras.optimizers.Adam(config.critic_learning_rate, config.beta_1, config.beta_2)
         self.policy_optimizer.build(policy.trainable_variables)
         self.critic_optimizer.build(critic.trainable_variables)
-        self._train_step = tf.function(self._step, reduce_retracing=True)
+        # Traced for any batch size, so the step's graph does not depend on what this process traced before:
+        # the stroke model's XLA-compiled features reuse a batch-generic trace if one exists (a fresh run's
+        # untrained-MSE rollout makes one; a resumed run does not) and round differently from a fixed-batch trace.
+        self._train_step = tf.function(self._step, input_signature=[
+            tf.TensorSpec((None, *IMAGE_SHAPE), tf.float32),
+            tf.TensorSpec((max(config.critic_steps, 1), None, 1, 1, 1), tf.float32)])
         self.step = 0
         self.rollbacks = 0
         self.untrained_mse = float("nan")
         self.history: list[dict] = []
         self.watch: CollapseWatch | None = None
+        self._watch_since = 0  # the collapse watch has seen the MSEs of the steps after this one
         self._last_rollback_to: int | None = None  # step of the checkpoint of the last rollback, until a newer one
 
     # -- the maths of one step -------------------------------------------------------------
@@ -243,19 +250,21 @@ class DreamTrainer:
             sample = self.targets[np.random.default_rng(c.seed).permutation(len(self.targets))[: c.untrained_eval_size]]
             self.untrained_mse = dream_mse(self.policy, self.painter, sample, c.strokes)
             self.step, self.rollbacks, self.history = 0, 0, []
-            self.watch = self._new_watch(trained=False)
+            self.watch, self._watch_since = self._new_watch(trained=False), 0
             logger.info("%s: untrained agent's dream MSE %.4f; training %d steps in %s",
                         self.name, self.untrained_mse, c.steps, self.run_dir)
             self._save()
             return
-        self._restore(latest)
+        self._restore(latest, resume=True)
         logger.info("%s: resuming from the checkpoint of step %d (%s)", self.name, self.step, latest.path)
 
     def _new_watch(self, trained: bool) -> CollapseWatch:
         c = self.config
         return CollapseWatch(self.untrained_mse, c.collapse_window, c.trained_fraction, c.collapse_fraction, trained)
 
-    def _restore(self, checkpoint) -> None:
+    def _restore(self, checkpoint, resume: bool = False) -> None:
+        """Load ``checkpoint``. A resume carries on its collapse watch, refilled from the history, as if the run
+        had never stopped; a rollback starts the watch afresh."""
         try:
             state, history = self.store.restore(checkpoint, self._models(), self._optimizers())
         except (ValueError, KeyError) as error:
@@ -268,6 +277,11 @@ class DreamTrainer:
         self.rollbacks = max(self.rollbacks, int(state.get("rollbacks", 0)))
         self.history = history.to_dict("records")
         self.watch = self._new_watch(trained=bool(state.get("trained", False)))
+        # A checkpoint saved before the watch's start was recorded: an empty window, as resumes had then.
+        self._watch_since = int(state.get("watch_since", self.step)) if resume else self.step
+        for record in self.history[-self.config.collapse_window:]:
+            if record["step"] > self._watch_since:
+                self.watch.update(record["mse"])
 
     def _save(self) -> None:
         recent = self.watch.recent_mse
@@ -277,6 +291,7 @@ class DreamTrainer:
                 and all(np.isfinite(v.numpy()).all() for v in self.policy.trainable_variables))
         state = {"untrained_mse": self.untrained_mse, "trained": self.watch.trained, "good": bool(good),
                  "recent_mse": None if math.isnan(recent) else recent, "rollbacks": self.rollbacks,
+                 "watch_since": self._watch_since,
                  "config": asdict(self.config)}
         self.store.save(self.step, self._models(), self._optimizers(), state, self.history_frame())
         if self._last_rollback_to is not None and self.step > self._last_rollback_to:
@@ -291,6 +306,7 @@ class DreamTrainer:
             logger.warning("%s: training collapsed at step %d (recent MSE %.4f, untrained %.4f) but no checkpoint "
                            "was taken while it was trained; carrying on", self.name, self.step, recent, self.untrained_mse)
             self.watch.reset(trained=False)
+            self._watch_since = self.step
             return
         self.rollbacks += 1
         if self.rollbacks > c.max_rollbacks:
