@@ -33,6 +33,7 @@ benchmarks: install  ## print the speed figures quoted in the README
 	$(PYTHON) benchmarks/world_model_speed.py
 	$(PYTHON) benchmarks/agent_speed.py
 	$(PYTHON) benchmarks/step_breakdown.py --run celeba_15
+	$(PYTHON) benchmarks/paint_strokes.py --strokes 8 50 500
 	@echo "time to quality (needs the full data_prep and stroke_model outputs; 2 x 20 CPU minutes):"
 	@echo "  $(PYTHON) benchmarks/time_to_quality.py --run celeba_15   (and --run kmnist_15)"
 
