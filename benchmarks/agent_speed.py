@@ -30,7 +30,7 @@ import tensorflow as tf  # noqa: E402
 import yaml  # noqa: E402
 
 from painting_dreams.agent import DreamTrainer, TrainingConfig, build_critic, build_policy, paint_targets  # noqa: E402
-from painting_dreams.agent.painter import stroke_model_painter  # noqa: E402
+from painting_dreams.agent.dream_painter import stroke_model_painter  # noqa: E402
 from painting_dreams.pipelines.agent.nodes import run_parameters  # noqa: E402
 from painting_dreams.world_model.stroke_model import StrokeModel  # noqa: E402
 

@@ -38,7 +38,7 @@ def main() -> None:
 
     from painting_dreams.agent import paint_targets
     from painting_dreams.agent.training import TrainingConfig
-    from painting_dreams.evaluation.replay import replay_in_mypaint
+    from painting_dreams.paint.replay import replay_in_mypaint
     from painting_dreams.pipelines.agent.nodes import dream_painter, run_parameters
     from painting_dreams.pipelines.agent.pipeline import RUNS
 

@@ -65,7 +65,7 @@ def main() -> None:
         tf.config.threading.set_intra_op_parallelism_threads(args.threads)
         tf.config.threading.set_inter_op_parallelism_threads(args.threads)
 
-    from painting_dreams.agent.painter import DreamPainter, stroke_model_painter
+    from painting_dreams.agent.dream_painter import DreamPainter, stroke_model_painter
     from painting_dreams.pipelines.agent.nodes import run_parameters
     from painting_dreams.world_model.stroke_model import StrokeModel
 

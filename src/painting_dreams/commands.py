@@ -147,7 +147,7 @@ def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env:
     """Paint IMAGE with a trained agent and replay its strokes in real MyPaint."""
     from painting_dreams.export import UserImageError, load_user_image, paint_image, write_painting
     from painting_dreams.export.files import OutputDirError, check_out_dir
-    from painting_dreams.export.painting import FILES
+    from painting_dreams.export.picture import FILES
 
     try:
         target = load_user_image(image)

@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 from painting_dreams.agent import build_policy, stroke_model_painter
-from painting_dreams.agent.painting import IMAGE_SHAPE, compiled_rollout
+from painting_dreams.agent.inference import IMAGE_SHAPE, compiled_rollout
 from painting_dreams.agent.policy import paint_steps, rollout
 from painting_dreams.refine import _Refiner, dream_paint
 from painting_dreams.world_model.stroke_model import StrokeModel

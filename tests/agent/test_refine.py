@@ -65,7 +65,7 @@ def test_refining_with_mypaint_in_the_loop_keeps_each_images_best_real_painting(
     assert (result.actions[..., LAYOUT.index("jump")] == 0.0).all()
     for field in ("pressure", "size"):  # painted as MyPaint paints them: snapped
         assert set(np.unique(result.actions[..., LAYOUT.index(field)])) <= {0.25, 0.75}
-    from painting_dreams.evaluation.replay import replay_in_mypaint
+    from painting_dreams.paint.replay import replay_in_mypaint
 
     np.testing.assert_array_equal(replay_in_mypaint(result.actions, "mnist", progress=False)[:, -1], result.real)
     assert sorted(result.snapshots) == [0, 15, 40]

@@ -8,13 +8,13 @@ import pytest
 from painting_dreams.datasets import GifDataset
 from painting_dreams.evaluation import (
     exploitation_figure,
-    replay_in_mypaint,
     score_transfer,
     stroke_by_stroke_frames,
     summarise_transfer,
     transfer_grid,
 )
 from painting_dreams.paint import MyPaintEnv
+from painting_dreams.paint.replay import replay_in_mypaint
 
 
 def test_replay_matches_the_env_stroke_by_stroke():

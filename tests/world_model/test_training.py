@@ -5,7 +5,7 @@ import pytest
 import tensorflow as tf
 
 from painting_dreams.world_model.stroke_data import drawable_mask, stroke_examples
-from painting_dreams.world_model.training import split_episodes, train_mdn_rnn, train_stroke_model
+from painting_dreams.world_model.training import validation_split, train_mdn_rnn, train_stroke_model
 
 
 def test_drawable_mask_drops_first_moves_and_keeps_jumps(mnist_episodes):
@@ -27,11 +27,11 @@ def test_drawable_mask_names_a_variant_mismatch(color_episodes):
 
 def test_split_episodes_is_seeded_and_disjoint():
     arrays = (np.arange(20), np.arange(20) * 10)
-    (train, tens), (held, held_tens) = split_episodes(arrays, 0.25, seed=3)
+    (train, tens), (held, held_tens) = validation_split(arrays, 0.25, seed=3)
     assert len(held) == 5 and len(train) == 15 and not set(train) & set(held)
     np.testing.assert_array_equal(tens, train * 10)
-    assert split_episodes(arrays, 0.25, seed=3)[1][0].tolist() == held.tolist()
-    assert split_episodes(arrays, 0.0, seed=3)[1] is None
+    assert validation_split(arrays, 0.25, seed=3)[1][0].tolist() == held.tolist()
+    assert validation_split(arrays, 0.0, seed=3)[1] is None
 
 
 def test_unknown_params_are_named():

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from painting_dreams.agent.painter import DreamPainter
-from painting_dreams.agent.painting import check_targets
+from painting_dreams.agent.dream_painter import DreamPainter
+from painting_dreams.agent.inference import check_targets
 from painting_dreams.agent.policy import fixed_field_arrays
 
 logger = logging.getLogger(__name__)

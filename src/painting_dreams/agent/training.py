@@ -36,8 +36,8 @@ import tensorflow as tf
 from painting_dreams.agent.checkpoints import CheckpointStore
 from painting_dreams.agent.collapse import CollapseWatch
 from painting_dreams.agent.critic import critic_losses, generator_adversarial_loss
-from painting_dreams.agent.painter import DreamPainter
-from painting_dreams.agent.painting import IMAGE_SHAPE, check_targets, dream_mse
+from painting_dreams.agent.dream_painter import DreamPainter
+from painting_dreams.agent.inference import IMAGE_SHAPE, check_targets, dream_mse
 from painting_dreams.agent.policy import paint_steps
 
 logger = logging.getLogger(__name__)

@@ -149,8 +149,9 @@ def evaluate_loss(eval_step: Callable, arrays: tuple, batch_size: int) -> dict[s
     return {key: total / count for key, total in sums.items()}
 
 
-def split_episodes(arrays: tuple, fraction: float, seed: int) -> tuple[tuple, tuple | None]:
-    """Hold out ``fraction`` of the episodes (first axis) at random: ``(train, validation or None)``."""
+def validation_split(arrays: tuple, fraction: float, seed: int) -> tuple[tuple, tuple | None]:
+    """Hold out ``fraction`` of the training episodes (first axis) at random for validation: ``(train, validation
+    or None)``. (The test episodes were split off before, by :func:`painting_dreams.episodes.split.split_episodes`.)"""
     if fraction <= 0:
         return arrays, None
     count = len(arrays[0])
@@ -170,7 +171,7 @@ def train_vae(strokes: np.ndarray, params: dict | None = None, log_dir: str | No
               progress: bool = True) -> tuple[ConvVAE, dict]:
     """Train the ConvVAE on every stroke of ``(N, T, 64, 64, 4)`` (or ``(M, 64, 64, 4)``) RGBA strokes."""
     params = _with_defaults(params, VAE_PARAMS)
-    train, validation = split_episodes((np.asarray(strokes),), params["validation_fraction"], params["seed"])
+    train, validation = validation_split((np.asarray(strokes),), params["validation_fraction"], params["seed"])
 
     def flat(episodes):
         return None if episodes is None else (episodes[0].reshape(-1, *episodes[0].shape[-3:]),)
@@ -202,7 +203,7 @@ def train_mdn_rnn(mu: np.ndarray, logvar: np.ndarray, actions: np.ndarray, param
     """Train the MDN-RNN on episodes of VAE posteriors ``(N, T, z)`` and their actions ``(N, T, A)``."""
     params = _with_defaults(params, MDN_RNN_PARAMS)
     arrays = (np.asarray(mu, np.float32), np.asarray(logvar, np.float32), np.asarray(actions, np.float32))
-    train, validation = split_episodes(arrays, params["validation_fraction"], params["seed"])
+    train, validation = validation_split(arrays, params["validation_fraction"], params["seed"])
     keras.utils.set_random_seed(params["seed"])
     rnn = MDNRNN(z_size=arrays[0].shape[-1], action_size=arrays[2].shape[-1], units=params["units"],
                  mixtures=params["mixtures"])
@@ -216,7 +217,7 @@ def train_stroke_model(strokes: np.ndarray, actions: np.ndarray, starts: np.ndar
     """Train the stroke model on the drawable strokes of ``(N, T, ...)`` stroke episodes."""
     params = _with_defaults(params, STROKE_MODEL_PARAMS)
     arrays = (np.asarray(strokes), np.asarray(actions), np.asarray(starts), np.asarray(painted))
-    train, validation = split_episodes(arrays, params["validation_fraction"], params["seed"])
+    train, validation = validation_split(arrays, params["validation_fraction"], params["seed"])
 
     def flat(episodes):
         if episodes is None:

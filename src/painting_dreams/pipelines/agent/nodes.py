@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 import painting_dreams.world_model.stroke_model  # noqa: F401  registers StrokeModel, so its .keras file loads
 from painting_dreams.agent import DreamTrainer, TrainingConfig, build_critic, build_policy, dream_mse
 from painting_dreams.agent.cma_baseline import controller_mse, pooled_features, train_cma_controller
-from painting_dreams.agent.painter import DreamPainter, stroke_model_painter
+from painting_dreams.agent.dream_painter import DreamPainter, stroke_model_painter
 from painting_dreams.agent.plots import plot_mse_curve
 
 

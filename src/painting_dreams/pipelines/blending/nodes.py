@@ -18,23 +18,22 @@ from matplotlib.figure import Figure
 from painting_dreams.episodes import Episodes
 from painting_dreams.episodes.split import split_episodes
 from painting_dreams.paint.actions import ActionLayout
-from painting_dreams.world_model.blending import (
+from painting_dreams.paint.replay import play, stroke_renderer
+from painting_dreams.evaluation.blending import (
     blending_errors,
     blending_figure,
     composite_episodes,
     paint_episode_strokes,
-    replay_strokes,
 )
 from painting_dreams.world_model.compositors import COMPOSITORS
-from painting_dreams.world_model.evaluate import (
+from painting_dreams.evaluation.world_models import (
     evaluate_painter,
     evaluate_vae,
-    mypaint_stroke_renderer,
     stroke_rows_figure,
     sweep_figure,
 )
 from painting_dreams.world_model.mdn_rnn import MDNRNN
-from painting_dreams.world_model.painters import Painter, StrokeModelPainter, WorldModelsPainter
+from painting_dreams.world_model.stroke_renderers import Painter, StrokeModelPainter, WorldModelsPainter
 from painting_dreams.world_model.stroke_model import StrokeModel
 from painting_dreams.world_model.vae import ConvVAE
 
@@ -113,7 +112,7 @@ def plot_sweeps(vae: ConvVAE, mdn_rnn: MDNRNN, stroke_model: StrokeModel, defaul
                          f"({', '.join(layout.fields)})")
     action = np.array([sweeps["action"][field] for field in layout.fields], np.float32)
     painter = build_painter(default_painter["painter"], vae, mdn_rnn, stroke_model)
-    render_real = mypaint_stroke_renderer(variant)
+    render_real = stroke_renderer(variant)
     values = np.linspace(0.0, 1.0, sweeps["steps"])
     figures = {}
     for field in sweeps["fields"]:
@@ -122,6 +121,7 @@ def plot_sweeps(vae: ConvVAE, mdn_rnn: MDNRNN, stroke_model: StrokeModel, defaul
         figure.suptitle(f"{variant}: {field} from 0 to 1, MyPaint above, {PAINTERS[default_painter['painter']]} "
                         "(default painter) below", fontsize=8)
         figures[f"{field}.png"] = figure
+    render_real.close()
     return figures
 
 
@@ -130,7 +130,8 @@ def replay_held_out_canvas_episodes(canvas_episodes: Episodes, world_model: dict
     """Held-out canvas episodes with MyPaint's own single strokes of each step, replayed in stroke mode."""
     e = _held_out(canvas_episodes, world_model, ["actions", "start", "painted", "canvases"], blending["max_episodes"])
     m = canvas_episodes.manifest
-    strokes = replay_strokes(e["actions"], m["variant"], width=m["width"], height=m["height"], brush=m["brush"])
+    strokes = play(e["actions"], m["variant"], absolute=False, stroke_mode=True, width=m["width"], height=m["height"],
+                   brush=m["brush"]).strokes
     return {**e, "strokes": strokes, "variant": m["variant"]}
 
 

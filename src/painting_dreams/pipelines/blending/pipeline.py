@@ -1,6 +1,10 @@
 """``blending``: the world-model report and the blending calibration of each action variant.
 
-One namespace per variant (``mnist``, ``color``). In: ``<variant>.stroke_episodes``,
+Two parts, each with its own tag, so either can run alone (``kedro run --pipeline blending --tags
+world_model_report`` or ``--tags blending_calibration``): the **world-model report** scores the VAE
+and both painters against MyPaint's strokes and picks the default painter; the **blending
+calibration** composites MyPaint's own single strokes (and the default painter's) with each
+compositor against MyPaint's canvases. One namespace per variant (``mnist``, ``color``). In: ``<variant>.stroke_episodes``,
 ``<variant>.canvas_episodes``, ``<variant>.vae``, ``<variant>.mdn_rnn``, ``<variant>.stroke_model``.
 Out: ``world_model_scores`` (held-out MSE of the VAE and both painters vs blank),
 ``default_painter`` (the painter with the lowest ratio), ``stroke_rows_figure``,
@@ -55,7 +59,7 @@ def _variant_pipeline(variant: str) -> Pipeline:
              outputs="blending_figure", name="plot_blending"),
     ]
     return Pipeline(
-        report + calibration,
+        Pipeline(report, tags="world_model_report") + Pipeline(calibration, tags="blending_calibration"),
         namespace=variant,
         parameters={
             "params:world_model": "params:world_model",

@@ -15,7 +15,6 @@ from painting_dreams.agent.training import TrainingConfig
 from painting_dreams.evaluation import (
     SEED_RESULTS,
     exploitation_figure,
-    replay_in_mypaint,
     stroke_by_stroke_frames,
     summarise_transfer,
     transfer_grid,
@@ -23,12 +22,10 @@ from painting_dreams.evaluation import (
 from painting_dreams.evaluation.figures import refinement_curve
 from painting_dreams.evaluation.modes import evaluate_modes, settings_for
 from painting_dreams.evaluation.paint_and_score import paint_and_score
+from painting_dreams.image_grid import to_uint8
+from painting_dreams.paint.replay import replay_in_mypaint
 from painting_dreams.pipelines.agent.nodes import dream_painter, run_parameters
 from painting_dreams.refine import dream_paint
-
-
-def _to_uint8(images: np.ndarray) -> np.ndarray:
-    return np.round(np.clip(images, 0.0, 1.0) * 255).astype(np.uint8)
 
 
 def paint_and_score_test_images(policy: keras.Model, stroke_model: keras.Model, targets: dict[str, np.ndarray],
@@ -42,7 +39,7 @@ def paint_and_score_test_images(policy: keras.Model, stroke_model: keras.Model, 
     scored = paint_and_score(policy, dream_painter(stroke_model, params), test, strokes,
                              fixed_fields=params["fixed_fields"], batch_size=evaluation["batch_size"],
                              exploit_threshold=evaluation["exploit_threshold"])
-    return scored.actions, scored.scores, _to_uint8(scored.dream), scored.real
+    return scored.actions, scored.scores, to_uint8(scored.dream), scored.real
 
 
 def summarise_run(scores: pd.DataFrame, defaults: dict, run: dict, dataset: str) -> pd.DataFrame:

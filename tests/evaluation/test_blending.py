@@ -5,14 +5,14 @@ import pytest
 from matplotlib.figure import Figure
 
 from painting_dreams.episodes import EpisodeSpec, episode_seeds, roll_out_episodes
-from painting_dreams.world_model.blending import (
+from painting_dreams.evaluation.blending import (
     blending_errors,
     blending_figure,
     brush_colours,
     composite_episodes,
     paint_episode_strokes,
-    replay_strokes,
 )
+from painting_dreams.paint.replay import play
 
 
 def canvas_episodes(variant: str, episodes: int = 4, steps: int = 6, seed: int = 5) -> dict:
@@ -27,7 +27,7 @@ def canvas_episodes(variant: str, episodes: int = 4, steps: int = 6, seed: int =
 @pytest.mark.parametrize("variant", ["mnist", "color"])
 def test_replayed_strokes_rebuild_the_canvas_with_alpha_over(variant):
     e = canvas_episodes(variant)
-    strokes = replay_strokes(e["actions"], variant)
+    strokes = play(e["actions"], variant, absolute=False, stroke_mode=True).strokes
     assert strokes.shape == (4, 6, 64, 64, 4) and strokes.dtype == np.uint8
     assert (strokes[:, 0] == 0).all()  # the first move paints nothing
     stroke_spec = EpisodeSpec(variant=variant, stroke_mode=True, steps=6)

@@ -11,7 +11,7 @@ from PIL import Image
 
 from painting_dreams.agent import build_policy, stroke_model_painter
 from painting_dreams.commands import choose_run, cli
-from painting_dreams.evaluation.replay import replay_in_mypaint
+from painting_dreams.paint.replay import replay_in_mypaint
 from painting_dreams.export import paint_image, write_painting
 from painting_dreams.pipelines.agent.pipeline import RUNS
 from painting_dreams.world_model.stroke_model import StrokeModel

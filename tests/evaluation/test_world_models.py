@@ -4,14 +4,14 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from painting_dreams.world_model.evaluate import (
+from painting_dreams.evaluation.world_models import (
     evaluate_painter,
-    mypaint_stroke_renderer,
     stroke_mse,
     stroke_rows_figure,
     sweep_figure,
 )
-from painting_dreams.world_model.painters import StrokeModelPainter
+from painting_dreams.paint.replay import stroke_renderer
+from painting_dreams.world_model.stroke_renderers import StrokeModelPainter
 from painting_dreams.world_model.stroke_data import drawable_mask
 from painting_dreams.world_model.stroke_model import StrokeModel
 
@@ -44,7 +44,7 @@ def test_blank_painter_scores_the_blank_baseline(mnist_episodes):
 
 
 def test_real_renderer_is_reproducible_and_jumps_paint_nothing():
-    render = mypaint_stroke_renderer("mnist")
+    render = stroke_renderer("mnist")
     action = np.array([0.8, 0.7, 0.6, 0.2, 0.9, 0.9, 0.0], np.float32)
     start = np.array([0.2, 0.3], np.float32)
     first = render(action, start)
@@ -60,6 +60,6 @@ def test_figures(mnist_episodes):
     rows = stroke_rows_figure(e["strokes"][:, :6], e["actions"][:, :6], e["start"][:, :6],
                               painters={"stroke model": painter, "blank": BlankPainter()}, episodes=(0, 1))
     assert isinstance(rows, Figure) and len(rows.axes) == 2 * 3 * 6
-    sweep = sweep_figure(mypaint_stroke_renderer("mnist"), painter, e["actions"][0, 1], e["start"][0, 1],
+    sweep = sweep_figure(stroke_renderer("mnist"), painter, e["actions"][0, 1], e["start"][0, 1],
                          "jump", np.linspace(0, 1, 5), "mnist")
     assert isinstance(sweep, Figure) and len(sweep.axes) == 2 * 5
