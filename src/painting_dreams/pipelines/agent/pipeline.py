@@ -4,38 +4,56 @@
 A run reads ``<dataset>.targets`` and the painter ``<variant>.stroke_model``, and writes
 ``<run>.agent_policy``, ``<run>.agent_history``, ``<run>.agent_mse_plot``, ``<run>.cma_history``
 and ``<run>.agent_scores``; its parameters are ``agent.runs.<run>`` over ``agent.defaults``.
+
+Which runs exist and which dataset and variant each reads are wiring, needed when the pipeline is
+built, before Kedro has chosen an environment: :func:`configured_runs` reads them from the
+project's conf (``conf/base``, then ``KEDRO_ENV`` or ``local`` as Kedro's settings say), the same
+blocks the nodes get. An environment such as ``quick`` may change a run's settings, not its
+dataset or variant (a test holds it to that).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from pathlib import Path
 
+from kedro.framework.project import settings
 from kedro.pipeline import Node, Pipeline
+from kedro.utils import find_kedro_project
 
+from painting_dreams.agent.runs import AgentRun, all_runs
 from painting_dreams.pipelines.agent.nodes import plot_training_curve, score_agents, train_agent, train_cma_baseline
 
-# run name -> (target dataset, action variant of its painter); the seed's runs.
-RUNS = {
-    "mnist_8": ("mnist", "mnist"),
-    "kmnist_15": ("kmnist", "color"),
-    "celeba_15": ("celeba", "color"),
-    "celeba_30": ("celeba", "color"),
-    "celeba_50": ("celeba", "color"),
-}
+
+def configured_runs() -> dict[str, AgentRun]:
+    """The agent runs of the project's conf, by name (``agent.runs``, read from the working directory's project)."""
+    project = find_kedro_project(Path.cwd())
+    if project is None:
+        raise RuntimeError(f"no Kedro project at or above {Path.cwd()}: the agent and evaluation pipelines read "
+                           "their runs from its conf/; build them inside the painting_dreams project")
+    loader = settings.CONFIG_LOADER_CLASS(conf_source=str(project / settings.CONF_SOURCE),
+                                          env=os.environ.get("KEDRO_ENV"), **settings.CONFIG_LOADER_ARGS)
+    return all_runs(loader["parameters"]["agent"])
+
+
+def chosen_runs(runs: Iterable[str] | None) -> list[AgentRun]:
+    """The configured runs named in ``runs`` (all of them by default), unknown names refused."""
+    configured = configured_runs()
+    names = list(configured) if runs is None else list(runs)
+    unknown = sorted(set(names) - set(configured))
+    if unknown:
+        raise ValueError(f"unknown agent runs {unknown}: choose from {', '.join(configured)} (agent.runs in conf)")
+    return [configured[name] for name in names]
 
 
 def create_pipeline(runs: Iterable[str] | None = None, **kwargs) -> Pipeline:
-    """The agent runs named in ``runs`` (all of :data:`RUNS` by default)."""
-    runs = list(RUNS) if runs is None else list(runs)
-    unknown = sorted(set(runs) - set(RUNS))
-    if unknown:
-        raise ValueError(f"unknown agent runs {unknown}: choose from {', '.join(RUNS)}")
-    return sum((run_pipeline(run) for run in runs), Pipeline([]))
+    """The agent runs named in ``runs`` (all of conf's by default)."""
+    return sum((run_pipeline(run) for run in chosen_runs(runs)), Pipeline([]))
 
 
-def run_pipeline(run: str) -> Pipeline:
-    """One training run, in namespace ``run``."""
-    dataset, variant = RUNS[run]
+def run_pipeline(run: AgentRun) -> Pipeline:
+    """One training run, in namespace ``run.name``."""
     params = ["params:agent_defaults", "params:agent_run"]
     nodes = [
         Node(func=train_agent, inputs=["targets", "stroke_model", *params],
@@ -49,7 +67,8 @@ def run_pipeline(run: str) -> Pipeline:
     ]
     return Pipeline(
         nodes,
-        namespace=run,
-        inputs={"targets": f"{dataset}.targets", "stroke_model": f"{variant}.stroke_model"},
-        parameters={"params:agent_defaults": "params:agent.defaults", "params:agent_run": f"params:agent.runs.{run}"},
+        namespace=run.name,
+        inputs={"targets": f"{run.dataset}.targets", "stroke_model": f"{run.variant}.stroke_model"},
+        parameters={"params:agent_defaults": "params:agent.defaults",
+                    "params:agent_run": f"params:agent.runs.{run.name}"},
     )
