@@ -39,6 +39,7 @@ from painting_dreams.agent.critic import critic_losses, generator_adversarial_lo
 from painting_dreams.agent.painter import DreamPainter
 from painting_dreams.agent.painting import IMAGE_SHAPE, check_targets, dream_mse
 from painting_dreams.agent.policy import paint_steps
+from painting_dreams.parameters import checked_block
 
 logger = logging.getLogger(__name__)
 
@@ -81,15 +82,8 @@ class TrainingConfig:
     @classmethod
     def from_params(cls, params: dict) -> TrainingConfig:
         """Build from a parameters dict, refusing unknown keys (they are typos) and missing ones."""
-        known = [f.name for f in fields(cls)]
-        unknown = sorted(set(params) - set(known))
-        if unknown:
-            raise ValueError(f"unknown training parameters {unknown}: known ones are {', '.join(sorted(known))}")
-        missing = [name for name in known if name not in params]
-        if missing:
-            raise ValueError(f"training parameters {missing} are missing: agent.defaults.training in "
-                             "conf/base/parameters_agent.yml sets every one")
-        return cls(**params)
+        return cls(**checked_block(params, [f.name for f in fields(cls)], "training parameters",
+                                   "agent.defaults.training in conf/base/parameters_agent.yml"))
 
     def __post_init__(self):
         for name in ("strokes", "steps", "batch_size", "checkpoint_every", "log_every", "untrained_eval_size"):

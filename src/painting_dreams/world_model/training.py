@@ -20,6 +20,7 @@ import numpy as np
 import tensorflow as tf
 from tqdm.auto import tqdm
 
+from painting_dreams.parameters import checked_block
 from painting_dreams.world_model.mdn_rnn import MDNRNN, mdn_rnn_loss
 from painting_dreams.world_model.stroke_data import stroke_examples
 from painting_dreams.world_model.stroke_model import StrokeModel, stroke_model_loss
@@ -32,15 +33,7 @@ STROKE_MODEL_KEYS = (*COMMON_KEYS, "variant", "curve_points", "brush_units", "pi
 
 
 def _checked(params: dict, keys: tuple[str, ...], model: str) -> dict:
-    """``params`` if it holds exactly ``keys``; unknown keys are typos, missing ones are set in conf."""
-    unknown = sorted(set(params) - set(keys))
-    if unknown:
-        raise ValueError(f"unknown training params {unknown}: expected {sorted(keys)}")
-    missing = [key for key in keys if key not in params]
-    if missing:
-        raise ValueError(f"training params {missing} are missing: {model}.training in conf/base/parameters_{model}.yml "
-                         "sets every one")
-    return dict(params)
+    return checked_block(params, keys, "training params", f"{model}.training in conf/base/parameters_{model}.yml")
 
 
 def _unit(pixels):
