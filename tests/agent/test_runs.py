@@ -46,7 +46,8 @@ def test_every_run_in_conf_states_its_dataset_and_variant(conf_agent):
         "mnist_8": ("mnist", "mnist", 8), "kmnist_15": ("kmnist", "color", 15), "celeba_15": ("celeba", "color", 15),
         "celeba_30": ("celeba", "color", 30), "celeba_50": ("celeba", "color", 50)}
     assert list(runs) == list(conf_agent["runs"])  # conf's order
-    assert runs["mnist_8"].fixed_fields == {"jump": 0.0} and runs["celeba_50"].params["training"]["prefix_weight"] == 1.0
+    assert runs["mnist_8"].fixed_fields == {"jump": 0.0}
+    assert runs["celeba_50"].params["training"]["prefix_weight"] == 1.0
     assert all(name == run.name for name, run in runs.items())
     assert all(run.training.strokes == run.strokes for run in runs.values())  # every training block is complete
 
@@ -71,7 +72,7 @@ def test_a_bad_run_block_is_refused_with_what_to_fix(change, message):
 
 def test_defaults_missing_a_setting_are_refused():
     defaults = {key: value for key, value in DEFAULTS.items() if key != "discrete_actions"}
-    with pytest.raises(ValueError, match=r"lack \['discrete_actions'\]: agent.defaults in conf/base/parameters_agent.yml"):
+    with pytest.raises(ValueError, match=r"lack \['discrete_actions'\]: agent.defaults in conf/base/parameters_agent"):
         AgentRun.from_params(defaults, MNIST)
     with pytest.raises(ValueError, match=r"training parameters \['seed'\] are missing: agent.defaults.training"):
         AgentRun.from_params({**DEFAULTS, "training": {k: v for k, v in TINY_TRAINING.items() if k != "seed"}},

@@ -39,7 +39,8 @@ class EpisodeSplit:
         train_stop = self.train.stop if max_train is None else min(self.train.stop, self.train.start + int(max_train))
         held_out_stop = (self.held_out.stop if max_held_out is None
                          else min(self.held_out.stop, self.held_out.start + int(max_held_out)))
-        return EpisodeSplit(train=slice(self.train.start, train_stop), held_out=slice(self.held_out.start, held_out_stop))
+        return EpisodeSplit(train=slice(self.train.start, train_stop),
+                            held_out=slice(self.held_out.start, held_out_stop))
 
     def to_dict(self) -> dict[str, list[int]]:
         """``{"train": [start, stop], "held_out": [start, stop]}``, as the catalog stores it (JSON)."""

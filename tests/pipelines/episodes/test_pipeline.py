@@ -25,8 +25,8 @@ def quick_parameters(project_root: Path) -> dict:
 
 def test_pipeline_has_the_four_combinations():
     pipeline = create_pipeline()
-    assert pipeline.outputs() == {f"{v}.{k}_episodes_figure" for v in ("mnist", "color") for k in ("canvas", "stroke")} \
-        | {"mnist.episode_split", "color.episode_split"}
+    figures = {f"{v}.{k}_episodes_figure" for v in ("mnist", "color") for k in ("canvas", "stroke")}
+    assert pipeline.outputs() == figures | {"mnist.episode_split", "color.episode_split"}
     assert {n.name for n in pipeline.nodes} >= {"mnist.generate_stroke_episodes", "color.plot_canvas_episodes"}
 
 

@@ -63,6 +63,6 @@ def run_pipeline(run: AgentRun) -> Pipeline:
         nodes,
         namespace=run.name,
         inputs={"targets": f"{run.dataset}.targets", "stroke_model": f"{run.variant}.stroke_model"},
-        parameters={"params:agent_defaults": "params:agent.defaults", "params:agent_run": f"params:agent.runs.{run.name}",
-                    "params:evaluation": "params:evaluation"},
+        parameters={"params:agent_defaults": "params:agent.defaults",
+                    "params:agent_run": f"params:agent.runs.{run.name}", "params:evaluation": "params:evaluation"},
     )
