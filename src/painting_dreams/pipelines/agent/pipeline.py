@@ -6,18 +6,20 @@ A run reads ``<dataset>.targets`` and the painter ``<variant>.stroke_model``, an
 and ``<run>.agent_scores``; its parameters are ``agent.runs.<run>`` over ``agent.defaults``.
 
 Which runs exist and which dataset and variant each reads are wiring, needed when the pipeline is
-built, before Kedro has chosen an environment: :func:`configured_runs` reads them from the
-project's conf (``conf/base``, then ``KEDRO_ENV`` or ``local`` as Kedro's settings say), the same
-blocks the nodes get. An environment such as ``quick`` may change a run's settings, not its
-dataset or variant (a test holds it to that).
+built, before Kedro has chosen an environment: :func:`configured_runs` reads them from
+``conf/base/parameters_agent.yml``, the file that declares the runs (``dvc.yaml`` reads the same).
+It parses the YAML itself: a second Kedro config loader would replace the session's ``globals``
+and ``runtime_params`` resolvers, which OmegaConf keeps process-wide. An environment such as
+``quick`` may change a run's settings, not add a run or change its dataset or variant (a test
+holds it to that).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
+import yaml
 from kedro.framework.project import settings
 from kedro.pipeline import Node, Pipeline
 from kedro.utils import find_kedro_project
@@ -27,14 +29,13 @@ from painting_dreams.pipelines.agent.nodes import plot_training_curve, score_age
 
 
 def configured_runs() -> dict[str, AgentRun]:
-    """The agent runs of the project's conf, by name (``agent.runs``, read from the working directory's project)."""
+    """The agent runs of the working directory's project, by name, as ``conf/base`` declares them."""
     project = find_kedro_project(Path.cwd())
     if project is None:
         raise RuntimeError(f"no Kedro project at or above {Path.cwd()}: the agent and evaluation pipelines read "
                            "their runs from its conf/; build them inside the painting_dreams project")
-    loader = settings.CONFIG_LOADER_CLASS(conf_source=str(project / settings.CONF_SOURCE),
-                                          env=os.environ.get("KEDRO_ENV"), **settings.CONFIG_LOADER_ARGS)
-    return all_runs(loader["parameters"]["agent"])
+    path = project / settings.CONF_SOURCE / "base" / "parameters_agent.yml"
+    return all_runs(yaml.safe_load(path.read_text())["agent"])
 
 
 def chosen_runs(runs: Iterable[str] | None) -> list[AgentRun]:
