@@ -27,6 +27,8 @@ from kedro.utils import find_kedro_project
 from painting_dreams.agent.runs import AgentRun, all_runs
 from painting_dreams.pipelines.agent.nodes import plot_training_curve, score_agents, train_agent, train_cma_baseline
 
+RUN_PARAMS = ["params:agent_defaults", "params:agent_run"]  # a run's node inputs: agent.defaults, agent.runs.<run>
+
 
 def configured_runs() -> dict[str, AgentRun]:
     """The agent runs of the working directory's project, by name, as ``conf/base`` declares them."""
@@ -53,23 +55,29 @@ def create_pipeline(runs: Iterable[str] | None = None, **kwargs) -> Pipeline:
     return sum((run_pipeline(run) for run in chosen_runs(runs)), Pipeline([]))
 
 
-def run_pipeline(run: AgentRun) -> Pipeline:
-    """One training run, in namespace ``run.name``."""
-    params = ["params:agent_defaults", "params:agent_run"]
-    nodes = [
-        Node(func=train_agent, inputs=["targets", "stroke_model", *params],
-             outputs=["agent_policy", "agent_history"], name="train_agent"),
-        Node(func=plot_training_curve, inputs=["agent_history", *params], outputs="agent_mse_plot",
-             name="plot_training_curve"),
-        Node(func=train_cma_baseline, inputs=["targets", "stroke_model", *params],
-             outputs=["cma_history", "cma_test_mse"], name="train_cma_baseline"),
-        Node(func=score_agents, inputs=["agent_policy", "agent_history", "cma_test_mse", "targets", "stroke_model", *params],
-             outputs="agent_scores", name="score_agents"),
-    ]
+def in_run_namespace(nodes: list[Node], run: AgentRun, parameters: dict[str, str] | None = None) -> Pipeline:
+    """``nodes`` in namespace ``run.name``, reading the run's ``<dataset>.targets``, ``<variant>.stroke_model`` and
+    its parameters (:data:`RUN_PARAMS`), plus ``parameters`` (shared, outside the namespace)."""
     return Pipeline(
         nodes,
         namespace=run.name,
         inputs={"targets": f"{run.dataset}.targets", "stroke_model": f"{run.variant}.stroke_model"},
         parameters={"params:agent_defaults": "params:agent.defaults",
-                    "params:agent_run": f"params:agent.runs.{run.name}"},
+                    "params:agent_run": f"params:agent.runs.{run.name}", **(parameters or {})},
     )
+
+
+def run_pipeline(run: AgentRun) -> Pipeline:
+    """One training run, in namespace ``run.name``."""
+    nodes = [
+        Node(func=train_agent, inputs=["targets", "stroke_model", *RUN_PARAMS],
+             outputs=["agent_policy", "agent_history"], name="train_agent"),
+        Node(func=plot_training_curve, inputs=["agent_history", *RUN_PARAMS], outputs="agent_mse_plot",
+             name="plot_training_curve"),
+        Node(func=train_cma_baseline, inputs=["targets", "stroke_model", *RUN_PARAMS],
+             outputs=["cma_history", "cma_test_mse"], name="train_cma_baseline"),
+        Node(func=score_agents,
+             inputs=["agent_policy", "agent_history", "cma_test_mse", "targets", "stroke_model", *RUN_PARAMS],
+             outputs="agent_scores", name="score_agents"),
+    ]
+    return in_run_namespace(nodes, run)

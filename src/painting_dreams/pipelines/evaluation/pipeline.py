@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from kedro.pipeline import Node, Pipeline
 
 from painting_dreams.agent.runs import AgentRun
-from painting_dreams.pipelines.agent.pipeline import chosen_runs
+from painting_dreams.pipelines.agent.pipeline import RUN_PARAMS, chosen_runs, in_run_namespace
 from painting_dreams.pipelines.evaluation.nodes import (
     animate_strokes,
     collect_results,
@@ -24,8 +24,6 @@ from painting_dreams.pipelines.evaluation.nodes import (
     plot_transfer_grid,
     summarise_run,
 )
-
-AGENT_PARAMS = ["params:agent_defaults", "params:agent_run"]
 
 
 def create_pipeline(runs: Iterable[str] | None = None, **kwargs) -> Pipeline:
@@ -43,26 +41,20 @@ def run_pipeline(run: AgentRun) -> Pipeline:
     """One agent run's evaluation, in namespace ``run.name``."""
     nodes = [
         Node(func=paint_and_score_test_images,
-             inputs=["agent_policy", "stroke_model", "targets", *AGENT_PARAMS, "params:evaluation"],
+             inputs=["agent_policy", "stroke_model", "targets", *RUN_PARAMS, "params:evaluation"],
              outputs=["dream_actions", "transfer_scores", "dream_images", "real_images"], name="paint_and_score_test_images"),
-        Node(func=summarise_run, inputs=["transfer_scores", *AGENT_PARAMS], outputs="transfer_summary",
+        Node(func=summarise_run, inputs=["transfer_scores", *RUN_PARAMS], outputs="transfer_summary",
              name="summarise_run"),
         Node(func=plot_transfer_grid,
-             inputs=["targets", "dream_images", "real_images", "transfer_scores", *AGENT_PARAMS, "params:evaluation"],
+             inputs=["targets", "dream_images", "real_images", "transfer_scores", *RUN_PARAMS, "params:evaluation"],
              outputs="transfer_grid", name="plot_transfer_grid"),
-        Node(func=animate_strokes, inputs=["targets", "dream_actions", "stroke_model", *AGENT_PARAMS, "params:evaluation"],
+        Node(func=animate_strokes, inputs=["targets", "dream_actions", "stroke_model", *RUN_PARAMS, "params:evaluation"],
              outputs="transfer_gif", name="animate_strokes"),
         Node(func=compare_modes,
-             inputs=["agent_policy", "stroke_model", "targets", *AGENT_PARAMS, "params:evaluation"],
+             inputs=["agent_policy", "stroke_model", "targets", *RUN_PARAMS, "params:evaluation"],
              outputs=["modes", "modes_per_image", "refinement_curve"], name="compare_modes"),
         Node(func=plot_exploitation,
              inputs=["targets", "dream_images", "real_images", "transfer_scores", "params:evaluation"],
              outputs="exploitation_examples", name="plot_exploitation"),
     ]
-    return Pipeline(
-        nodes,
-        namespace=run.name,
-        inputs={"targets": f"{run.dataset}.targets", "stroke_model": f"{run.variant}.stroke_model"},
-        parameters={"params:agent_defaults": "params:agent.defaults",
-                    "params:agent_run": f"params:agent.runs.{run.name}", "params:evaluation": "params:evaluation"},
-    )
+    return in_run_namespace(nodes, run, {"params:evaluation": "params:evaluation"})
