@@ -11,7 +11,7 @@ from PIL import Image
 from painting_dreams.agent import build_policy, stroke_model_painter
 from painting_dreams.commands import cli
 from painting_dreams.export import paint_image, picture as picture_module, write_painting
-from painting_dreams.export.files import OutputDirError, atomic_set, check_out_dir
+from painting_dreams.files import OutputDirError, atomic_set, check_out_dir
 from painting_dreams.export.picture import gif_strokes
 from painting_dreams.world_model.stroke_model import StrokeModel
 

@@ -13,8 +13,10 @@ from painting_dreams.agent import build_policy, stroke_model_painter
 from painting_dreams.commands import choose_run, cli
 from painting_dreams.paint.replay import replay_in_mypaint
 from painting_dreams.export import paint_image, write_painting
-from painting_dreams.pipelines.agent.pipeline import RUNS
 from painting_dreams.world_model.stroke_model import StrokeModel
+
+RUNS = {"mnist_8": ("mnist", "mnist", 8), "kmnist_15": ("kmnist", "color", 15), "celeba_15": ("celeba", "color", 15),
+        "celeba_50": ("celeba", "color", 50)}  # painter -> (dataset, variant, strokes), as find_agent gives choose_run
 
 
 def test_paint_image_writes_png_gif_json_and_ora(tmp_path):

@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image
 
 from painting_dreams.evaluation.figures import stroke_by_stroke_frames
-from painting_dreams.export.files import atomic_set, check_out_dir
+from painting_dreams.files import atomic_set, check_out_dir
 from painting_dreams.export.openraster import write_openraster
 from painting_dreams.paint.actions import ActionLayout
 from painting_dreams.paint.replay import play

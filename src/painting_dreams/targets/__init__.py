@@ -1,6 +1,7 @@
 """Target images the agent learns to paint: MNIST, KMNIST and CelebA read from their official files.
 
 Plain NumPy and Pillow, no Kedro: usable from a notebook as well as from the ``data_prep`` pipeline.
+:mod:`~painting_dreams.targets.user_image` reads any picture a person gives as a 64x64 target.
 """
 
 from painting_dreams.targets.celeba import celeba_file_number, celeba_partition, decode_jpeg, face_targets

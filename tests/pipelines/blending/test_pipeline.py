@@ -24,8 +24,8 @@ def test_one_report_and_calibration_per_variant():
     pipeline = create_pipeline()
     assert {node.namespace for node in pipeline.nodes} == {"mnist", "color"}
     mnist = pipeline.only_nodes_with_namespaces(["mnist"])
-    assert mnist.inputs() == {"mnist.stroke_episodes", "mnist.canvas_episodes", "mnist.vae", "mnist.mdn_rnn",
-                              "mnist.stroke_model", "params:world_model", "params:world_model_report",
+    assert mnist.inputs() == {"mnist.stroke_episodes", "mnist.canvas_episodes", "mnist.episode_split", "mnist.vae",
+                              "mnist.mdn_rnn", "mnist.stroke_model", "params:world_model", "params:world_model_report",
                               "params:world_model_report.sweeps.mnist", "params:blending"}
     assert mnist.all_outputs() == {f"mnist.{name}" for name in (
         "world_model_scores", "default_painter", "stroke_rows_figure", "sweep_figures", "held_out_canvas_episodes",

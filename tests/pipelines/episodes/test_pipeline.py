@@ -25,7 +25,8 @@ def quick_parameters(project_root: Path) -> dict:
 
 def test_pipeline_has_the_four_combinations():
     pipeline = create_pipeline()
-    assert pipeline.outputs() == {f"{v}.{k}_episodes_figure" for v in ("mnist", "color") for k in ("canvas", "stroke")}
+    figures = {f"{v}.{k}_episodes_figure" for v in ("mnist", "color") for k in ("canvas", "stroke")}
+    assert pipeline.outputs() == figures | {"mnist.episode_split", "color.episode_split"}
     assert {n.name for n in pipeline.nodes} >= {"mnist.generate_stroke_episodes", "color.plot_canvas_episodes"}
 
 
@@ -36,6 +37,7 @@ def test_episodes_pipeline_runs_on_quick_parameters(tmp_path, quick_parameters):
         for kind in ("canvas", "stroke"):
             datasets[f"{variant}.{kind}_episodes"] = EpisodesDataset(filepath=str(tmp_path / variant / kind))
             datasets[f"{variant}.{kind}_episodes_figure"] = MemoryDataset()
+        datasets[f"{variant}.episode_split"] = MemoryDataset()
     catalog = DataCatalog(datasets=datasets)
 
     SequentialRunner().run(pipeline, catalog)
@@ -51,6 +53,9 @@ def test_episodes_pipeline_runs_on_quick_parameters(tmp_path, quick_parameters):
             assert len(manifest["chunks"]) == -(-len(episodes) // quick_parameters["chunk_size"])
             assert ("strokes" in episodes.keys) == (kind == "stroke")
             assert isinstance(catalog[f"{variant}.{kind}_episodes_figure"].load(), Figure)
+        # one split per variant, for its stroke and canvas episodes: the last 6 of 64 held out
+        assert catalog[f"{variant}.episode_split"].load() == {"held_out_fraction": 0.1, "train": [0, 58],
+                                                              "held_out": [58, 64]}
 
 
 def test_generate_episodes_node_builds_a_lazy_stream(quick_parameters):

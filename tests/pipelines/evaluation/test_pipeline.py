@@ -17,10 +17,12 @@ EVALUATION = {"max_test_images": 6, "batch_size": 4, "exploit_threshold": 0.02, 
               "modes": {"images": 4, "refine_steps": [2, 4], "refine_learning_rate": {"mnist": 0.01, "color": 0.03},
                         "refine_check_every": 2, "dream_only_rows": [], "scratch_steps": 2,
                         "scratch_learning_rate": 0.1, "batch_size": 4, "closed_loop": True, "scratch": ["random"]}}
-DEFAULTS = {"compositor": "alpha_over", "fixed_fields": {}, "max_train_images": None, "max_test_images": None,
+DEFAULTS = {"compositor": "alpha_over", "discrete_actions": "straight_through", "fixed_fields": {},
+            "max_train_images": None, "max_test_images": None,
             "policy": {"filters": 8, "residual_blocks": 1, "action_embedding": 8, "dense_units": 16, "lstm_units": 16},
             "critic": {}, "training": {"strokes": 3}, "cma_baseline": {}}
-RUN = {"variant": "mnist", "run_dir": "unused/mnist_8", "compositor": "darker_of", "fixed_fields": {"jump": 0.0}}
+RUN = {"dataset": "mnist", "variant": "mnist", "run_dir": "unused/mnist_8", "compositor": "darker_of",
+       "fixed_fields": {"jump": 0.0}}
 
 
 def test_evaluation_pipeline_scores_a_run(tmp_path):

@@ -12,7 +12,8 @@ def test_one_stroke_model_per_variant():
     pipeline = create_pipeline()
     assert {node.namespace for node in pipeline.nodes} == {"mnist", "color"}
     mnist = pipeline.only_nodes_with_namespaces(["mnist"])
-    assert mnist.inputs() == {"mnist.stroke_episodes", "params:world_model", "params:stroke_model"}
+    assert mnist.inputs() == {"mnist.stroke_episodes", "mnist.episode_split", "params:world_model",
+                              "params:stroke_model"}
     assert mnist.outputs() == {"mnist.stroke_model", "mnist.stroke_model_history"}
     assert_catalog_declares(pipeline)
 
