@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 import yaml
 from PIL import Image
 
@@ -28,6 +29,7 @@ def test_the_quick_env_writes_beside_the_full_results(project_root):
     assert yaml.safe_load((conf / "quick" / "globals.yml").read_text())["out"] == "data/quick"
 
 
+@pytest.mark.slow
 def test_kedro_run_quick_data_prep_writes_the_mnist_targets(project_root, tmp_path):
     """`kedro run --env quick` on a copy of conf/ whose quick `out` is a fresh folder: whatever an earlier run
     left under data/quick, the targets read here are the ones this run wrote."""

@@ -92,6 +92,7 @@ def stroke_model():
     return train_tiny_stroke_model("mnist", strokes=300, steps=100)
 
 
+@pytest.mark.slow
 def test_the_mnist_run_trains_scores_and_resumes_on_rerun(stroke_model, tmp_path, caplog):
     targets = {"train": real_paintings(16, seed=3), "test": real_paintings(6, seed=4)}
     defaults = {

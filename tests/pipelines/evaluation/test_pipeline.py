@@ -1,6 +1,7 @@
 """The evaluation pipeline runs end to end on a tiny agent and real MyPaint."""
 
 import numpy as np
+import pytest
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 from kedro_datasets.matplotlib import MatplotlibDataset
@@ -40,6 +41,7 @@ def test_each_run_is_scored_in_its_own_namespace_then_every_run_in_one_table():
     assert table.inputs == ["celeba_15.transfer_summary", "celeba_50.transfer_summary"]
 
 
+@pytest.mark.slow
 def test_evaluation_pipeline_scores_a_run(tmp_path):
     rng = np.random.default_rng(0)
     targets = {"train": rng.random((4, 64, 64, 3), dtype=np.float32),
