@@ -55,6 +55,7 @@ def test_a_figure_episode_out_of_range_is_named():
         plot_blending(held_out, np.zeros((2, 3, 64, 64, 4)), {"painter": "stroke_model"}, {"figure_episode": 5})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", ["mnist", "color"])
 def test_the_chain_scores_world_models_and_calibrates_blending(variant, small_episodes, tmp_path):
     catalog = world_model_catalog(tmp_path, small_episodes, tiny_parameters(tmp_path))
