@@ -11,7 +11,7 @@ from PIL import Image
 from painting_dreams.agent import build_policy, paint_targets, stroke_model_painter
 from painting_dreams.datasets import GifDataset, NumpyDataset
 from painting_dreams.paint.replay import replay_in_mypaint
-from painting_dreams.pipelines.agent.pipeline import RUNS
+from painting_dreams.pipelines.agent.pipeline import configured_runs
 from painting_dreams.pipelines.evaluation.pipeline import create_pipeline
 from painting_dreams.refine import dream_paint
 from painting_dreams.world_model.stroke_model import StrokeModel
@@ -31,7 +31,7 @@ RUN = {"dataset": "mnist", "variant": "mnist", "run_dir": "unused/mnist_8", "com
 
 def test_each_run_is_scored_in_its_own_namespace_then_every_run_in_one_table():
     pipeline = create_pipeline()
-    assert {node.namespace for node in pipeline.nodes} == {*RUNS, None}  # the two tables are outside any run
+    assert {node.namespace for node in pipeline.nodes} == {*configured_runs(), None}  # the two tables are outside any run
     mnist = create_pipeline(runs=["mnist_8"])
     assert mnist.inputs() == {"mnist_8.agent_policy", "mnist.stroke_model", "mnist.targets", "params:agent.defaults",
                               "params:agent.runs.mnist_8", "params:evaluation"}
