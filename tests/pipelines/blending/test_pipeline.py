@@ -96,3 +96,13 @@ def test_the_chain_scores_world_models_and_calibrates_blending(variant, small_ep
     for name in (f"{variant}_stroke_rows.png", f"{variant}_blending.png", *(f"{variant}_sweeps/{s}" for s in sweeps)):
         with Image.open(figures / name) as image:
             assert image.format == "PNG" and min(image.size) > 100
+
+
+def test_the_report_and_the_calibration_are_two_tagged_parts():
+    pipeline = create_pipeline()
+    names = lambda tag: {node.name.split(".")[-1] for node in pipeline.only_nodes_with_tags(tag).nodes}  # noqa: E731
+    assert names("world_model_report") == {"score_world_models", "choose_default_painter", "plot_stroke_rows",
+                                           "plot_sweeps"}
+    assert names("blending_calibration") == {"replay_held_out_canvas_episodes", "paint_world_model_strokes",
+                                             "score_blending", "plot_blending"}
+    assert len(pipeline.nodes) == 2 * 8  # both variants, every node in one of the two parts
