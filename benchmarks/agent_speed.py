@@ -30,8 +30,7 @@ import tensorflow as tf  # noqa: E402
 import yaml  # noqa: E402
 
 from painting_dreams.agent import DreamTrainer, TrainingConfig, build_critic, build_policy, paint_targets  # noqa: E402
-from painting_dreams.agent.painter import stroke_model_painter  # noqa: E402
-from painting_dreams.pipelines.agent.nodes import run_parameters  # noqa: E402
+from painting_dreams.agent.runs import AgentRun  # noqa: E402
 from painting_dreams.world_model.stroke_model import StrokeModel  # noqa: E402
 
 PARAMETERS = Path(__file__).resolve().parents[1] / "conf" / "base" / "parameters_agent.yml"
@@ -57,10 +56,11 @@ def main() -> None:
     args = parser.parse_args()
 
     agent = yaml.safe_load(PARAMETERS.read_text())["agent"]
-    params = run_parameters(agent["defaults"], agent["runs"][args.run])
+    run = AgentRun.named(agent, args.run)
+    params = run.params
     config = TrainingConfig.from_params({**params["training"], "log_every": 10**9, "checkpoint_every": 10**9})
     keras.utils.set_random_seed(0)
-    painter = stroke_model_painter(StrokeModel(params["variant"]), params["variant"], params["compositor"])
+    painter = run.dream_painter(StrokeModel(run.variant))
     policy = build_policy(params["variant"], params["fixed_fields"], **params["policy"])
     critic = build_critic(**params["critic"])
     rng = np.random.default_rng(0)

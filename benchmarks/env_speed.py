@@ -7,7 +7,7 @@ the curve and reads the canvas back into NumPy.
 
     python benchmarks/env_speed.py [--strokes 2000] [--rounds 3] [--variant color]
 
-Aim (SPEC.md): env >= 0.8 of bare, and >= 1,000 strokes/s per core.
+Aim (the project's): env >= 0.8 of bare, and >= 1,000 strokes/s per core.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import time
 import numpy as np
 
 from painting_dreams.paint import MyPaintEnv
-from painting_dreams.paint.actions import ActionLayout, rgb_to_mypaint_hsv
+from painting_dreams.paint.actions import ActionLayout
 from painting_dreams.paint.libmypaint import Brush, Surface
-from painting_dreams.paint.painter import MOVE_DTIME
+from painting_dreams.paint.mypaint_canvas import MOVE_DTIME, rgb_to_mypaint_hsv
 from painting_dreams.paint.strokes import stroke_events
 
 STEPS_PER_EPISODE = 10
@@ -43,7 +43,6 @@ def bare_loop(strokes: list, events: list, dtime: float = 0.1) -> float:
     """Seconds for raw libmypaint calls painting the same precomputed strokes."""
     template = Brush.from_name("classic/dry_brush")
     surface = Surface(64, 64)
-    lib = surface._lib
     start = time.perf_counter()
     for i, (stroke, curve) in enumerate(zip(strokes, events)):
         if i % STEPS_PER_EPISODE == 0:
@@ -52,8 +51,7 @@ def bare_loop(strokes: list, events: list, dtime: float = 0.1) -> float:
         for name, value in zip(("color_h", "color_s", "color_v"), rgb_to_mypaint_hsv(stroke.rgb)):
             brush.set_base_value(name, value)
         brush.set_base_value("radius_logarithmic", stroke.size)
-        lib.mypaint_brush_reset(brush.handle)
-        lib.mypaint_brush_new_stroke(brush.handle)
+        brush.begin_stroke()
         surface.stroke(brush, [(curve[0][0], curve[0][1], 0.0)], MOVE_DTIME)
         surface.stroke(brush, curve, dtime)
     elapsed = time.perf_counter() - start

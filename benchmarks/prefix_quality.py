@@ -37,25 +37,24 @@ def main() -> None:
     from kedro.config import OmegaConfigLoader
 
     from painting_dreams.agent import paint_targets
-    from painting_dreams.agent.training import TrainingConfig
-    from painting_dreams.evaluation.replay import replay_in_mypaint
-    from painting_dreams.pipelines.agent.nodes import dream_painter, run_parameters
-    from painting_dreams.pipelines.agent.pipeline import RUNS
+    from painting_dreams.agent.runs import AgentRun
+    from painting_dreams.paint.replay import replay_in_mypaint
 
-    if args.run not in RUNS:
-        raise SystemExit(f"unknown run {args.run!r}: choose one of {', '.join(RUNS)}")
     agent = OmegaConfigLoader(str(ROOT / "conf"), base_env="base", default_run_env="local")["parameters"]["agent"]
-    params = run_parameters(agent["defaults"], agent["runs"][args.run])
-    strokes = TrainingConfig.from_params(params["training"]).strokes
+    try:
+        run = AgentRun.named(agent, args.run)
+    except ValueError as error:
+        raise SystemExit(str(error)) from error
+    strokes = run.strokes
     prefixes = sorted({int(p) for p in args.prefixes.split(",")})
     if prefixes[0] < 1 or prefixes[-1] > strokes:
         raise SystemExit(f"--prefixes {args.prefixes}: each must lie in 1..{strokes} (the run paints {strokes})")
-    dataset, variant = RUNS[args.run]
+    dataset, variant = run.dataset, run.variant
     data = ROOT / "data"
     test = np.load(data / f"03_primary/{dataset}_targets.npz")["test"][: args.images]
     test = test.astype(np.float32) / 255.0 if test.dtype == np.uint8 else test.astype(np.float32)
-    policy = keras.models.load_model(ROOT / params["run_dir"] / "policy.keras", safe_mode=True)
-    painter = dream_painter(keras.models.load_model(data / f"06_models/{variant}_stroke_model.keras"), params)
+    policy = keras.models.load_model(ROOT / run.run_dir / "policy.keras", safe_mode=True)
+    painter = run.dream_painter(keras.models.load_model(data / f"06_models/{variant}_stroke_model.keras"))
 
     started = time.perf_counter()
     actions, dream = paint_targets(policy, painter, test, prefixes[-1])

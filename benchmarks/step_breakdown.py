@@ -65,8 +65,8 @@ def main() -> None:
         tf.config.threading.set_intra_op_parallelism_threads(args.threads)
         tf.config.threading.set_inter_op_parallelism_threads(args.threads)
 
-    from painting_dreams.agent.painter import DreamPainter, stroke_model_painter
-    from painting_dreams.pipelines.agent.nodes import run_parameters
+    from painting_dreams.agent.dream_painter import DreamPainter
+    from painting_dreams.agent.runs import AgentRun
     from painting_dreams.world_model.stroke_model import StrokeModel
 
     agent = yaml.safe_load(PARAMETERS.read_text())["agent"]
@@ -74,10 +74,9 @@ def main() -> None:
     print(f"step time of {args.run}, seconds (median of {args.steps}), {args.threads or len(os.sched_getaffinity(0))} threads")
     rows = {}
     for name, recipe in (("old (seed)", "seed"), ("new", None)):
-        params = run_parameters(agent["defaults"], {**agent["runs"][args.run], "recipe": recipe})
-        variant = params["variant"]
-        real = stroke_model_painter(StrokeModel(variant), variant, params["compositor"],
-                                    params.get("discrete_actions", "straight_through"))
+        run = AgentRun.from_params(agent["defaults"], {**agent["runs"][args.run], "recipe": recipe}, args.run)
+        params, variant = run.params, run.variant
+        real = run.dream_painter(StrokeModel(variant))
         colour = slice(-3, None) if variant == "color" else slice(-1, None)
 
         def wash(actions):  # a uniform half-opaque wash of the action's colour: cheap and differentiable

@@ -36,13 +36,12 @@ class BudgetSpent(Exception):
 
 
 def load_run(env: str, run: str, recipe: str | None, overrides: dict | None = None):
-    """(params, targets, stroke model) of ``run`` with ``recipe`` (None: the defaults) and ``overrides``
+    """(agent run, targets, stroke model) of ``run`` with ``recipe`` (None: the defaults) and ``overrides``
     (nested blocks merged key by key), through the Kedro catalog."""
     from kedro.framework.session import KedroSession
     from kedro.framework.startup import bootstrap_project
 
-    from painting_dreams.pipelines.agent.nodes import merge_parameters, run_parameters
-    from painting_dreams.pipelines.agent.pipeline import RUNS
+    from painting_dreams.agent.runs import AgentRun
 
     bootstrap_project(PROJECT)
     with KedroSession.create(project_path=PROJECT, env=None if env == "base" else env) as session:
@@ -50,9 +49,9 @@ def load_run(env: str, run: str, recipe: str | None, overrides: dict | None = No
         agent = context.params["agent"]
         if run not in agent["runs"]:
             raise SystemExit(f"unknown run {run!r}: choose one of {', '.join(agent['runs'])}")
-        params = merge_parameters(run_parameters(agent["defaults"], {**agent["runs"][run], "recipe": recipe}),
-                                  overrides or {})
-        dataset, variant = RUNS[run]
+        agent_run = AgentRun.from_params(agent["defaults"], {**agent["runs"][run], "recipe": recipe}, run)
+        agent_run = agent_run.with_overrides(overrides or {})
+        dataset, variant = agent_run.dataset, agent_run.variant
         try:
             targets = context.catalog.load(f"{dataset}.targets")
             stroke_model = context.catalog.load(f"{variant}.stroke_model")
@@ -60,7 +59,7 @@ def load_run(env: str, run: str, recipe: str | None, overrides: dict | None = No
             raise SystemExit(f"{run} needs {dataset}.targets and {variant}.stroke_model ({error}); make them first: "
                              f"kedro run --pipeline data_prep --namespaces {dataset}, then kedro run --pipeline "
                              f"episodes --namespaces {variant} and --pipeline stroke_model --namespaces {variant}")
-    return params, targets, stroke_model
+    return agent_run, targets, stroke_model
 
 
 def train_child(args) -> None:
@@ -75,17 +74,17 @@ def train_child(args) -> None:
     import numpy as np
 
     from painting_dreams.agent import DreamTrainer, TrainingConfig, build_critic, build_policy, dream_mse
-    from painting_dreams.pipelines.agent.nodes import dream_painter
 
     base, _, _ = args.recipe_spec.partition(":")
     overrides = json.loads(args.recipe_spec.split(":", 1)[1]) if ":" in args.recipe_spec else {}
-    params, targets, stroke_model = load_run(args.env, args.run, None if base == "new" else base, overrides)
+    run, targets, stroke_model = load_run(args.env, args.run, None if base == "new" else base, overrides)
+    params = run.params
     training = {**params["training"], "steps": 10**9, "checkpoint_every": 10**9, "log_every": 10**9}
     config = TrainingConfig.from_params(training)
     keras.utils.set_random_seed(config.seed)
     policy = build_policy(params["variant"], params["fixed_fields"], **params["policy"])
     critic = build_critic(**params["critic"])
-    painter = dream_painter(stroke_model, params)
+    painter = run.dream_painter(stroke_model)
     rng = np.random.default_rng(0)
     train = targets["train"][: params["max_train_images"]]
     if args.validate:  # choosing a recipe: measure on the last train images, held out of training

@@ -27,7 +27,7 @@ import tensorflow as tf  # noqa: E402
 
 from painting_dreams.paint import MyPaintEnv  # noqa: E402
 from painting_dreams.world_model.mdn_rnn import MDNRNN  # noqa: E402
-from painting_dreams.world_model.painters import StrokeModelPainter, WorldModelsPainter  # noqa: E402
+from painting_dreams.world_model.stroke_renderers import StrokeModelPainter, WorldModelsPainter  # noqa: E402
 from painting_dreams.world_model.stroke_model import StrokeModel  # noqa: E402
 from painting_dreams.world_model.vae import ConvVAE  # noqa: E402
 

@@ -58,11 +58,9 @@ def main() -> None:
     from kedro.config import OmegaConfigLoader
 
     import painting_dreams.world_model.stroke_model  # noqa: F401
-    from painting_dreams.agent.training import TrainingConfig
+    from painting_dreams.agent.runs import AgentRun
     from painting_dreams.evaluation.image_sets import preparation_of
     from painting_dreams.evaluation.paint_and_score import paint_and_score
-    from painting_dreams.pipelines.agent.nodes import dream_painter, run_parameters
-    from painting_dreams.pipelines.agent.pipeline import RUNS
 
     sources = dict(s.split("=", 1) for s in args.source)
     refine_steps = {name: int(k) for name, k in (s.split("=", 1) for s in args.refine)}
@@ -79,32 +77,31 @@ def main() -> None:
         return
     for name in args.names.split(","):
         source = sources.get(name, name)
-        dataset, variant = RUNS[name]
-        params = run_parameters(agent["defaults"], agent["runs"][source])
-        strokes = TrainingConfig.from_params(run_parameters(agent["defaults"], agent["runs"][name])["training"]).strokes
-        run_dir = ROOT / params["run_dir"]
+        run, painter_run = AgentRun.named(agent, name), AgentRun.named(agent, source)  # the name's, the policy's
+        dataset, variant, strokes, params = run.dataset, run.variant, run.strokes, painter_run.params
+        run_dir = ROOT / painter_run.run_dir
         history = pd.read_csv(ROOT / f"data/07_model_output/agent/{source}_history.csv")
         shutil.copy2(run_dir / "policy.keras", SHIPPED / f"{source}.keras")
         shutil.copy2(ROOT / f"data/06_models/{variant}_stroke_model.keras", SHIPPED / f"{variant}_stroke_model.keras")
 
         policy = keras.models.load_model(SHIPPED / f"{source}.keras", safe_mode=True)
-        painter = dream_painter(keras.models.load_model(SHIPPED / f"{variant}_stroke_model.keras", safe_mode=True),
-                                params)
+        painter = painter_run.dream_painter(keras.models.load_model(SHIPPED / f"{variant}_stroke_model.keras",
+                                                                    safe_mode=True))
         test = np.load(ROOT / f"data/03_primary/{dataset}_targets.npz")["test"][: args.images]
         test = test.astype(np.float32) / 255.0 if test.dtype == np.uint8 else test.astype(np.float32)
         started = time.perf_counter()
-        scored = paint_and_score(policy, painter, test, strokes, fixed_fields=params["fixed_fields"])
+        scored = paint_and_score(policy, painter, test, strokes, fixed_fields=painter_run.fixed_fields)
         scores = scored.scores
         modes = {"refined": refined_mode(name, refine_steps[name])} if name in refine_steps else {}
         card = {
             "name": name, "strokes": strokes, "variant": variant,
             "policy": f"{source}.keras", "stroke_model": f"{variant}_stroke_model.keras",
-            "compositor": params["compositor"], "discrete_actions": params.get("discrete_actions", "straight_through"),
+            "compositor": params["compositor"], "discrete_actions": params["discrete_actions"],
             "fixed_fields": params["fixed_fields"],
             "trained_as": source if source == name else f"{source} (its first {strokes} strokes)",
             "dataset": dataset,
             "targets": preparation_of(dataset, config[f"{dataset}_targets"]),  # how evaluate prepares images
-            "split": f"trained on the development copy's train split ({RUNS[name][0]}), scored on its test split "
+            "split": f"trained on the development copy's train split ({dataset}), scored on its test split "
                      f"({len(test)} images)",
             "recipe": params.get("recipe") or "defaults (see conf/base/parameters_agent.yml)",
             "policy_parameters": params["policy"],

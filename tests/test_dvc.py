@@ -72,6 +72,7 @@ def test_stage_names_follow_the_pipelines(quick_project):
     assert "data/quick/06_models/mnist_stroke_model.keras" in stages
 
 
+@pytest.mark.slow
 def test_repro_twice_then_a_parameter_change_reruns_only_downstream(quick_project):
     first = _run(["dvc", "repro", "stroke_model@mnist"], quick_project)
     assert _ran_stages(first) == {"episodes@mnist", "stroke_model@mnist"}

@@ -19,7 +19,7 @@ import numpy as np
 import tensorflow as tf
 from tqdm.auto import tqdm
 
-from painting_dreams.agent.painting import check_targets
+from painting_dreams.agent.inference import check_targets
 from painting_dreams.agent.policy import action_size, lstm_size, policy_steps, strokes_per_step
 from painting_dreams.paint import MyPaintEnv
 

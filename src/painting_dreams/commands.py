@@ -33,15 +33,20 @@ def find_project_root(start: Path) -> Path | None:
     return None
 
 
-def choose_run(trained: list[str], runs: dict[str, tuple[str, str]], strokes: int) -> str:
-    """Prefer a colour agent, then the one trained for the stroke count nearest to ``strokes``, then the
+def choose_run(available: list[str], painters: dict[str, tuple[str, str, int]], strokes: int) -> str:
+    """Among ``available`` painters (``painters`` maps each name to its dataset, variant and stroke count):
+    prefer a colour agent, then the one trained for the stroke count nearest to ``strokes``, then the
     photo painter (CelebA) over the glyph painter (KMNIST)."""
-    if not trained:
+    if not available:
         raise click.ClickException(
             "no trained agent found: train one first, e.g. `kedro run --pipeline agent --namespaces celeba_50` "
             "(colour) or `kedro run` (MNIST, black paint)")
-    number = lambda run: int(run.rsplit("_", 1)[1])  # noqa: E731  run names end in their stroke count
-    return min(trained, key=lambda run: (runs[run][1] != "color", abs(number(run) - strokes), runs[run][0] != "celeba"))
+
+    def preference(name: str) -> tuple:
+        dataset, variant, trained_strokes = painters[name]
+        return variant != "color", abs(trained_strokes - strokes), dataset != "celeba"
+
+    return min(available, key=preference)
 
 
 @dataclass
@@ -74,10 +79,8 @@ def find_agent(run: str | None, strokes: int | None, env: str, shipped_only: boo
     """``run`` trained in the project (if inside one and trained there), else shipped; without ``run``, the
     colour painter with the stroke count nearest ``strokes`` among both. ``shipped_only``: never the project's."""
     from painting_dreams import shipped
-    from painting_dreams.pipelines.agent.pipeline import RUNS
+    from painting_dreams.agent.runs import all_runs
 
-    if run is not None and run not in RUNS:
-        raise click.ClickException(f"unknown agent {run!r}: choose one of {', '.join(RUNS)}")
     root = None if shipped_only else find_project_root(Path.cwd())
     if shipped_only and env != "base":
         raise click.ClickException(f"--shipped and --env {env} exclude each other: the shipped painters have no environment")
@@ -86,31 +89,36 @@ def find_agent(run: str | None, strokes: int | None, env: str, shipped_only: boo
     if root is not None and not (root / "conf" / env).is_dir():
         envs = sorted(d.name for d in (root / "conf").iterdir() if d.is_dir())
         raise click.ClickException(f"--env {env}: the project has no conf/{env} folder; choose one of {', '.join(envs)}")
-    catalog, project_params = project_agents(root, env) if root is not None else (None, None)
-    trained = [r for r in RUNS if catalog is not None and catalog.exists(f"{r}.agent_policy")]
     try:
         ships = shipped.cards()
     except shipped.ShippedPainterError as exc:
         raise click.ClickException(str(exc)) from exc
-    available = sorted(set(trained) | set(ships), key=list(RUNS).index)
+    catalog, project_params = project_agents(root, env) if root is not None else (None, None)
+    try:
+        runs = all_runs(project_params["agent"]) if root is not None else {}
+    except ValueError as exc:
+        raise click.ClickException(f"the agent parameters of the {env!r} configuration: {exc}") from exc
+    known = [*runs, *(name for name in ships if name not in runs)]  # conf's order, then shipped-only painters
+    if run is not None and run not in known:
+        raise click.ClickException(f"unknown agent {run!r}: choose one of {', '.join(known) or 'none'}")
+    trained = [name for name in runs if catalog.exists(f"{name}.agent_policy")]
+    painters = {name: (runs[name].dataset, runs[name].variant, runs[name].strokes) if name in trained else
+                (ships[name]["dataset"], ships[name]["variant"], int(ships[name]["strokes"]))
+                for name in known if name in trained or name in ships}
+    available = list(painters)
     if run is not None and run not in available:
         where = f"trained in the {env!r} configuration" if root is not None else "shipped"
         raise click.ClickException(f"agent {run!r} is not {where}: `kedro run --pipeline agent --namespaces {run}"
                                    + (f" --env {env}`" if env != "base" else "`") + " inside the project trains it")
-    run = run or choose_run(available, RUNS, strokes or 0)
+    run = run or choose_run(available, painters, strokes or 0)
     if run in trained:
-        from painting_dreams.agent.training import TrainingConfig
         from painting_dreams.evaluation.image_sets import preparation_of
-        from painting_dreams.pipelines.agent.nodes import dream_painter, run_parameters
 
-        agent_params = project_params["agent"]
-        params = run_parameters(agent_params["defaults"], agent_params["runs"][run])
-        painter = dream_painter(catalog.load(f"{params['variant']}.stroke_model"), params)
-        dataset = RUNS[run][0]
-        return Agent(run, catalog.load(f"{run}.agent_policy"), painter, params["variant"],
-                     TrainingConfig.from_params(params["training"]).strokes, params["fixed_fields"],
-                     f"trained in this project ({params['run_dir']})", dataset,
-                     preparation_of(dataset, project_params[f"{dataset}_targets"]))
+        agent_run = runs[run]
+        painter = agent_run.dream_painter(catalog.load(f"{agent_run.variant}.stroke_model"))
+        return Agent(run, catalog.load(f"{run}.agent_policy"), painter, agent_run.variant, agent_run.strokes,
+                     agent_run.fixed_fields, f"trained in this project ({agent_run.run_dir})", agent_run.dataset,
+                     preparation_of(agent_run.dataset, project_params[f"{agent_run.dataset}_targets"]))
     try:
         loaded = shipped.load(run)
     except shipped.ShippedPainterError as exc:
@@ -145,9 +153,10 @@ def cli() -> None:
 def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env: str, shipped_only: bool,
           refine_steps: int, closed_loop: bool) -> None:
     """Paint IMAGE with a trained agent and replay its strokes in real MyPaint."""
-    from painting_dreams.export import UserImageError, load_user_image, paint_image, write_painting
-    from painting_dreams.export.files import OutputDirError, check_out_dir
-    from painting_dreams.export.painting import FILES
+    from painting_dreams.export import paint_image, write_painting
+    from painting_dreams.targets.user_image import UserImageError, load_user_image
+    from painting_dreams.files import OutputDirError, check_out_dir
+    from painting_dreams.export.picture import FILES
 
     try:
         target = load_user_image(image)
@@ -201,7 +210,7 @@ def evaluate(run: str, images_path: Path, out_dir: Path, limit: int | None, spli
     """Paint every image of --images with an agent, replay it in real MyPaint and score it."""
     from painting_dreams.evaluation.image_sets import ImageSetError, load_image_set
     from painting_dreams.evaluation.report_files import FILES, write_evaluation
-    from painting_dreams.export.files import OutputDirError, check_out_dir
+    from painting_dreams.files import OutputDirError, check_out_dir
 
     try:
         check_out_dir(out_dir, FILES)

@@ -1,6 +1,6 @@
 """Refinement in the dream: optimise each image's stroke actions through the world model.
 
-The world model (stroke model + compositor, a :class:`~painting_dreams.agent.painter.DreamPainter`)
+The world model (stroke model + compositor, a :class:`~painting_dreams.agent.dream_painter.DreamPainter`)
 is differentiable, so the actions of a painting can be improved directly: Adam on the actions of
 every image, batched over images, the loss being each image's dream MSE against its target. The
 optimiser is projected: after each update the actions are clipped back into [0, 1], the range the
@@ -29,10 +29,10 @@ import numpy as np
 import tensorflow as tf
 from tqdm.auto import tqdm
 
-from painting_dreams.agent.painter import DreamPainter
-from painting_dreams.agent.painting import check_targets
+from painting_dreams.agent.dream_painter import DreamPainter
+from painting_dreams.agent.inference import check_targets
 from painting_dreams.agent.policy import fixed_field_arrays
-from painting_dreams.evaluation.replay import replay_in_mypaint
+from painting_dreams.paint.replay import replay_in_mypaint
 from painting_dreams.paint.actions import ActionLayout
 
 log = logging.getLogger(__name__)
@@ -120,7 +120,7 @@ def dream_paint(painter: DreamPainter, actions, batch_size: int = 64, every_stro
 def _on_white(painter: DreamPainter, actions: tf.Tensor, every_stroke: bool = False) -> tf.Tensor:
     """``actions`` (B, S, A) painted on white in the dream: the final canvas, or every stroke's (B, S, 64, 64, 3).
 
-    One symbolic loop over the strokes (:meth:`~painting_dreams.agent.painter.DreamPainter.paint_loop`):
+    One symbolic loop over the strokes (:meth:`~painting_dreams.agent.dream_painter.DreamPainter.paint_loop`):
     tracing it, and its gradient, costs the same for 8 strokes as for 500."""
     canvas = tf.ones(tf.concat([tf.shape(actions)[:1], [64, 64, 3]], 0))
     final, _, canvases = painter.paint_loop(canvas, actions, painter.initial_state(tf.shape(actions)[0]), every_stroke)

@@ -19,13 +19,20 @@ TINY_CRITIC = {"filters": 4}
 STROKES = 3
 
 
+# Every training setting at test sizes: 3 strokes, batch 8, WGAN-GP + L2 with one critic step, a fast
+# learning rate (conf/base/parameters_agent.yml says what each does).
+TINY_TRAINING = {
+    "strokes": STROKES, "steps": 10, "batch_size": 8, "policy_learning_rate": 3e-3, "critic_learning_rate": 1e-4,
+    "beta_1": 0.5, "beta_2": 0.9, "critic_steps": 1, "gradient_penalty_weight": 10.0, "adversarial_weight": 1.0,
+    "l2_weight": 10.0, "prefix_weight": 0.0, "augment": "none", "checkpoint_every": 3, "keep_checkpoints": 3,
+    "log_every": 5, "untrained_eval_size": 16, "collapse_window": 3, "trained_fraction": 0.5, "collapse_fraction": 0.9,
+    "max_rollbacks": 5, "seed": 0,
+}
+
+
 def tiny_config(**overrides) -> TrainingConfig:
-    """Training at test sizes: 3 strokes, batch 8, L2 plus one critic step, fast learning rate."""
-    return TrainingConfig(**{
-        "strokes": STROKES, "steps": 10, "batch_size": 8, "policy_learning_rate": 3e-3, "critic_steps": 1,
-        "l2_weight": 10.0, "checkpoint_every": 3, "log_every": 5, "untrained_eval_size": 16, "collapse_window": 3,
-        **overrides,
-    })
+    """Training at test sizes (:data:`TINY_TRAINING`), with ``overrides``."""
+    return TrainingConfig(**{**TINY_TRAINING, **overrides})
 
 
 def real_strokes(variant: str, count: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

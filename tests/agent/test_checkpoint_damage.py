@@ -39,6 +39,7 @@ def damage_warnings(caplog) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.name == STORE_LOGGER and r.levelno == logging.WARNING]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["empty state.json", "truncated policy weights", "truncated optimizers.npz"])
 def test_a_run_resumes_from_the_checkpoint_before_a_damaged_newest_one(damage, mnist_painter, paintings, tmp_path,
                                                                        caplog):

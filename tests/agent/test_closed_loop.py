@@ -6,7 +6,7 @@ import pytest
 
 from painting_dreams.agent import build_policy
 from painting_dreams.closed_loop import paint_closed_loop
-from painting_dreams.evaluation.replay import replay_in_mypaint
+from painting_dreams.paint.replay import replay_in_mypaint
 from tests.agent.conftest import TINY_POLICY
 
 

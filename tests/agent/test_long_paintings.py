@@ -6,7 +6,7 @@ import pytest
 import tensorflow as tf
 
 from painting_dreams.agent import build_policy, stroke_model_painter
-from painting_dreams.agent.painting import IMAGE_SHAPE, compiled_rollout
+from painting_dreams.agent.inference import IMAGE_SHAPE, compiled_rollout
 from painting_dreams.agent.policy import paint_steps, rollout
 from painting_dreams.refine import _Refiner, dream_paint
 from painting_dreams.world_model.stroke_model import StrokeModel
@@ -19,7 +19,11 @@ def colour_painter():
     return stroke_model_painter(StrokeModel("color"), "color", "alpha_over")
 
 
-@pytest.mark.parametrize("per_step, strokes", [(1, 1), (1, 5), (2, 1), (2, 5), (3, 6)])
+SLOW = pytest.mark.slow  # the fast loop (-m "not slow") keeps one stroke per step and several (with a part-step)
+
+
+@pytest.mark.parametrize("per_step, strokes", [(1, 1), pytest.param(1, 5, marks=SLOW), pytest.param(2, 1, marks=SLOW),
+                                              (2, 5), pytest.param(3, 6, marks=SLOW)])
 def test_the_looped_rollout_paints_what_the_unrolled_one_paints(mnist_painter, paintings, per_step, strokes):
     keras.utils.set_random_seed(per_step)
     policy = build_policy("mnist", {"jump": 0.0}, **TINY_POLICY, strokes_per_step=per_step)
@@ -38,6 +42,7 @@ def _operations(function, *args) -> int:
     return len(function.get_concrete_function(*args).graph.get_operations())
 
 
+@pytest.mark.slow
 def test_traced_painting_and_refinement_are_the_same_size_for_4_and_40_strokes(mnist_painter):
     """Unrolled, each stroke added ops (and tracing time and memory) to the graph; a symbolic loop adds none."""
     policy = build_policy("mnist", {"jump": 0.0}, **TINY_POLICY)
@@ -50,7 +55,7 @@ def test_traced_painting_and_refinement_are_the_same_size_for_4_and_40_strokes(m
     assert refiners[0] == refiners[1]
 
 
-@pytest.mark.parametrize("painter_name", ["mnist", "colour"])
+@pytest.mark.parametrize("painter_name", ["mnist", pytest.param("colour", marks=SLOW)])
 def test_the_written_out_gradient_is_automatic_differentiation_s(mnist_painter, colour_painter, painter_name):
     painter = mnist_painter if painter_name == "mnist" else colour_painter
     rng = np.random.default_rng(2)

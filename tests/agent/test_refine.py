@@ -18,6 +18,7 @@ def refined(mnist_painter, paintings):
                          fixed_fields={"jump": 0.0}, snapshots=(0, 10, 40), progress=False)
 
 
+@pytest.mark.slow
 def test_refinement_lowers_every_paintings_dream_mse_and_keeps_actions_valid(refined):
     start, result = refined
     assert result.actions.shape == start.shape and len(result.curve) == 41
@@ -36,6 +37,7 @@ def test_refinement_lowers_every_paintings_dream_mse_and_keeps_actions_valid(ref
     assert 0 < result.snapshot_seconds[0] < result.snapshot_seconds[10] < result.snapshot_seconds[40] <= result.seconds
 
 
+@pytest.mark.slow
 def test_keeping_the_better_never_makes_a_real_painting_worse(refined, paintings):
     start, result = refined
     kept = keep_better(paintings, [start, result.actions], "mnist", progress=False)
@@ -50,6 +52,7 @@ def test_keeping_the_better_never_makes_a_real_painting_worse(refined, paintings
     np.testing.assert_allclose(real_mse, kept.real_mse[rows, kept.winner], rtol=1e-6)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("correct", [True, False])
 def test_refining_with_mypaint_in_the_loop_keeps_each_images_best_real_painting(mnist_painter, paintings, correct):
     start = random_start(len(paintings), STROKES, "mnist", seed=3)
@@ -65,7 +68,7 @@ def test_refining_with_mypaint_in_the_loop_keeps_each_images_best_real_painting(
     assert (result.actions[..., LAYOUT.index("jump")] == 0.0).all()
     for field in ("pressure", "size"):  # painted as MyPaint paints them: snapped
         assert set(np.unique(result.actions[..., LAYOUT.index(field)])) <= {0.25, 0.75}
-    from painting_dreams.evaluation.replay import replay_in_mypaint
+    from painting_dreams.paint.replay import replay_in_mypaint
 
     np.testing.assert_array_equal(replay_in_mypaint(result.actions, "mnist", progress=False)[:, -1], result.real)
     assert sorted(result.snapshots) == [0, 15, 40]
@@ -111,6 +114,7 @@ def test_bad_actions_and_settings_are_refused_with_the_fix(mnist_painter, painti
         keep_better(paintings, [], "mnist", progress=False)
 
 
+@pytest.mark.slow
 def test_every_mode_is_scored_on_the_same_images_and_refinement_never_loses_to_its_start(mnist_painter, paintings):
     import keras
 

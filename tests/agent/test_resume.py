@@ -37,6 +37,7 @@ def checkpoint_contents(path) -> dict:
     return {"arrays": arrays, "state": state, "history": history}
 
 
+@pytest.mark.slow
 def test_a_run_killed_and_resumed_in_a_fresh_process_equals_an_uninterrupted_one(mnist_stroke_model, mnist_painter,
                                                                                paintings, tmp_path):
     """Killed after step 8 (last checkpoint: step 6), then resumed to step 10 in a new process, where nothing has been

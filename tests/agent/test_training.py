@@ -24,6 +24,7 @@ def make_trainer(painter, targets, run_dir, callbacks=(), **config):
     return DreamTrainer(policy, critic, painter, targets, tiny_config(**config), run_dir, callbacks, name="test")
 
 
+@pytest.mark.slow
 def test_a_few_steps_lower_the_dream_mse(mnist_painter, paintings, tmp_path):
     trainer = make_trainer(mnist_painter, paintings, tmp_path, steps=30)
     before = dream_mse(trainer.policy, mnist_painter, paintings, STROKES)
@@ -77,6 +78,7 @@ def test_augment_mirrors_and_turns_each_image_and_none_leaves_the_batch_alone():
         tiny_config(augment="rotate")
 
 
+@pytest.mark.slow
 def test_a_run_killed_with_sigkill_resumes_from_its_last_checkpoint(mnist_stroke_model, mnist_painter, paintings,
                                                                      tmp_path, caplog):
     """A real kill: a subprocess trains until its second checkpoint exists, then gets SIGKILL; a rerun carries on."""
@@ -138,6 +140,7 @@ def test_a_collapse_rolls_back_to_the_last_good_checkpoint(mnist_painter, painti
     assert np.isfinite(history["mse"]).all()
 
 
+@pytest.mark.slow
 def test_repeated_collapses_stop_with_an_error(mnist_painter, paintings, tmp_path):
     def corrupt(trainer, step, metrics):
         if step >= 6:

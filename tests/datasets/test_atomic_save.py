@@ -2,16 +2,14 @@
 
 import errno
 import signal
-import subprocess
-import sys
 import textwrap
-import time
 
 import numpy as np
 import pytest
 from kedro.io import DatasetError
 
 from painting_dreams.datasets import GifDataset, NumpyDataset
+from tests.processes import HalfThen, start_until
 
 FRAMES = [np.full((8, 8, 3), value, np.uint8) for value in (0, 255)]
 DATASETS = {
@@ -26,21 +24,8 @@ def assert_loads(dataset, data):
         else np.array_equal(loaded, data)
 
 
-class HalfWriter:
-    """A file that takes half of what it is given, then fails like a full disk."""
-
-    def __init__(self, file):
-        self.file = file
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.file.close()
-
-    def write(self, data):
-        self.file.write(data[: len(data) // 2])
-        raise OSError(errno.ENOSPC, "No space left on device")
+def disk_full(file, rest):
+    raise OSError(errno.ENOSPC, "No space left on device")
 
 
 @pytest.mark.parametrize("kind", DATASETS)
@@ -48,7 +33,7 @@ def test_a_failed_write_leaves_no_temporary_file_and_the_next_save_works(tmp_pat
     make, data = DATASETS[kind]
     dataset = make(tmp_path)
     open_file = dataset._fs.open
-    monkeypatch.setattr(dataset._fs, "open", lambda path, mode="rb", **kw: HalfWriter(open_file(path, mode, **kw)))
+    monkeypatch.setattr(dataset._fs, "open", lambda path, mode="rb", **kw: HalfThen(open_file(path, mode, **kw), disk_full))
     with pytest.raises(DatasetError, match="No space left on device"):
         dataset.save(data)
     assert sorted(p.name for p in tmp_path.iterdir()) == []
@@ -80,40 +65,27 @@ SAVER = textwrap.dedent("""
     import os, sys, time
     import numpy as np
     from painting_dreams.datasets import NumpyDataset
+    from tests.processes import HalfThen
 
     path, go = sys.argv[1], sys.argv[2] if len(sys.argv) > 2 else None
     dataset = NumpyDataset(filepath=path)
     open_file = dataset._fs.open
 
-    class Pausing:
-        def __init__(self, file):
-            self.file = file
-        def __enter__(self):
-            return self
-        def __exit__(self, *exc):
-            self.file.close()
-        def write(self, data):
-            self.file.write(data[: len(data) // 2])
-            self.file.flush()
-            while go is None or not os.path.exists(go):
-                time.sleep(0.02)
-            self.file.write(data[len(data) // 2:])
+    def pause(file, rest):
+        file.flush()
+        while go is None or not os.path.exists(go):
+            time.sleep(0.02)
+        file.write(rest)
 
-    dataset._fs.open = lambda p, mode="rb", **kw: Pausing(open_file(p, mode, **kw))
+    dataset._fs.open = lambda p, mode="rb", **kw: HalfThen(open_file(p, mode, **kw), pause)
     dataset.save(np.full(100_000, 7, np.int64))
 """)
 
 
 def start_saver(tmp_path, *extra):
     """A saving process for ``tmp_path / "x.npy"``, returned once its temporary file is half-written."""
-    process = subprocess.Popen([sys.executable, "-c", SAVER, str(tmp_path / "x.npy"), *extra],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not [p for p in tmp_path.glob("x.npy.tmp-partial*") if p.stat().st_size > 0]:
-        assert process.poll() is None, f"the saver ended early: {process.communicate()}"
-        assert time.monotonic() < deadline, "the saver wrote nothing in 60 s"
-        time.sleep(0.02)
-    return process
+    return start_until(SAVER, [str(tmp_path / "x.npy"), *extra], what="half-written temporary file",
+                       ready=lambda: [p for p in tmp_path.glob("x.npy.tmp-partial*") if p.stat().st_size > 0])
 
 
 def test_the_temporary_file_of_a_killed_save_does_not_linger(tmp_path):

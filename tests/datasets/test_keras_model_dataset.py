@@ -7,7 +7,7 @@ import pytest
 from kedro.io.core import DatasetError
 
 from painting_dreams.datasets import KerasModelDataset
-from painting_dreams.datasets.keras_model_dataset import UnreadableModelError, check_keras_file
+from painting_dreams.files import UnreadableModelError, check_keras_file
 from painting_dreams.shipped import HERE, ShippedPainterError, load
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from painting_dreams.episodes.split import split_episodes
+from painting_dreams.episodes.split import EpisodeSplit, saved_split, split_episodes
 
 
 def test_the_last_fraction_is_held_out():
@@ -33,3 +33,13 @@ def test_nothing_left_to_train_on_is_refused():
         split_episodes(1, 0.5)
     with pytest.raises(ValueError, match="max_train is 0"):
         split_episodes(100, 0.1, max_train=0)
+
+
+def test_the_saved_split_serves_every_set_of_the_variant():
+    saved = split_episodes(64, 0.1).to_dict()
+    assert saved == {"train": [0, 58], "held_out": [58, 64]}
+    assert EpisodeSplit.from_dict(saved) == split_episodes(64, 0.1)
+    assert saved_split(saved, 64, "stroke", max_train=10) == split_episodes(64, 0.1, max_train=10)
+    assert saved_split(saved, 64, "canvas", max_held_out=2).held_out == slice(58, 60)
+    with pytest.raises(ValueError, match="the canvas episodes hold 32 episodes but the episode split covers 64"):
+        saved_split(saved, 32, "canvas")

@@ -1,10 +1,7 @@
 """Episodes store: a killed writer leaves nothing for good; two writers of one target never mix or nest."""
 
 import signal
-import subprocess
-import sys
 import textwrap
-import time
 
 import pytest
 from fsspec.implementations.local import LocalFileSystem
@@ -12,6 +9,7 @@ from fsspec.implementations.local import LocalFileSystem
 from painting_dreams.episodes import Episodes, write_episodes
 from painting_dreams.episodes.store import WriterBusyError
 from tests.episodes.test_store import FakeEpisodes, siblings
+from tests.processes import start_until
 
 # A writer in its own process: chunk 0 of ids 100.., then it waits for the file `go` before chunk 1.
 WRITER = textwrap.dedent("""
@@ -36,14 +34,8 @@ WRITER = textwrap.dedent("""
 
 def start_writer(tmp_path):
     """A writer process for ``tmp_path / "eps"``, returned once its first chunk is on disk."""
-    process = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path / "eps"), str(tmp_path / "go")],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while not list(tmp_path.glob(".eps.partial-*/chunk-00000.npz")):
-        assert process.poll() is None, f"the writer ended early: {process.communicate()}"
-        assert time.monotonic() < deadline, "the writer wrote no chunk in 60 s"
-        time.sleep(0.02)
-    return process
+    return start_until(WRITER, [str(tmp_path / "eps"), str(tmp_path / "go")], what="first chunk",
+                       ready=lambda: list(tmp_path.glob(".eps.partial-*/chunk-00000.npz")))
 
 
 def test_a_partial_folder_of_a_killed_writer_is_removed_by_the_next_write(tmp_path):

@@ -8,13 +8,13 @@ import pytest
 from painting_dreams.datasets import GifDataset
 from painting_dreams.evaluation import (
     exploitation_figure,
-    replay_in_mypaint,
     score_transfer,
     stroke_by_stroke_frames,
     summarise_transfer,
     transfer_grid,
 )
 from painting_dreams.paint import MyPaintEnv
+from painting_dreams.paint.replay import replay_in_mypaint
 
 
 def test_replay_matches_the_env_stroke_by_stroke():
@@ -59,7 +59,14 @@ def test_figures_and_gif_frames(tmp_path):
     targets, dream, real = (rng.random((5, 64, 64, 3)) for _ in range(3))
     steps = rng.random((5, 4, 64, 64, 3))
     scores = score_transfer(targets, dream, real, exploit_threshold=0.0)
-    assert isinstance(transfer_grid(targets, dream, real, scores, 3, "t"), plt.Figure)
+    grid = transfer_grid(targets, dream, real, scores, 3, "t")
+    assert len(grid.axes) == 3 * 3  # rows: the first 3 images; columns: target | dream | real
+    for i in range(3):
+        for j, panel in enumerate((targets, dream, real)):
+            np.testing.assert_array_equal(grid.axes[3 * i + j].images[0].get_array(),
+                                          np.round(panel[i] * 255).astype(np.uint8))
+        label = grid.axes[3 * i + 2].get_ylabel()
+        assert label == f"real {scores.mse_target_real[i]:.4f}\ndream {scores.mse_target_dream[i]:.4f}"
     fig = exploitation_figure(targets, dream, real, scores, 2, 0.0)
     assert len(fig.axes) == 6  # two flagged rows x 3 panels
     assert len(exploitation_figure(targets, dream, real, scores.assign(exploited=False), 2, 0.5).axes) == 1

@@ -10,9 +10,9 @@ from PIL import Image
 
 from painting_dreams.agent import build_policy, stroke_model_painter
 from painting_dreams.commands import cli
-from painting_dreams.export import paint_image, painting as painting_module, write_painting
-from painting_dreams.export.files import OutputDirError, atomic_set, check_out_dir
-from painting_dreams.export.painting import gif_strokes
+from painting_dreams.export import paint_image, picture as picture_module, write_painting
+from painting_dreams.files import OutputDirError, atomic_set, check_out_dir
+from painting_dreams.export.picture import gif_strokes
 from painting_dreams.world_model.stroke_model import StrokeModel
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,7 +35,7 @@ def _disk_full(path, *args, **kwargs):
 def test_a_painting_that_cannot_be_written_whole_leaves_the_previous_set_untouched(paintings, tmp_path, monkeypatch):
     paths = write_painting(paintings[0], tmp_path, "photo")
     before = {kind: path.read_bytes() for kind, path in paths.items()}
-    monkeypatch.setattr(painting_module, "write_openraster", _disk_full)  # the last of the four fails
+    monkeypatch.setattr(picture_module, "write_openraster", _disk_full)  # the last of the four fails
     with pytest.raises(OSError, match="No space left"):
         write_painting(paintings[1], tmp_path, "photo")
     assert {kind: path.read_bytes() for kind, path in paths.items()} == before  # not a new PNG beside the old JSON
@@ -95,7 +95,7 @@ def test_an_unknown_env_inside_the_project_is_one_line(blocks, monkeypatch):
 def test_paint_reports_a_full_disk_in_one_line_and_keeps_the_previous_painting(blocks, monkeypatch):
     assert CliRunner().invoke(cli, ["paint", str(blocks), "--agent", "celeba_15", "--refine", "0", "--out", "o"]).exit_code == 0
     before = {p.name: p.read_bytes() for p in Path("o").iterdir()}
-    monkeypatch.setattr(painting_module, "write_openraster", _disk_full)
+    monkeypatch.setattr(picture_module, "write_openraster", _disk_full)
     result = CliRunner().invoke(cli, ["paint", str(blocks), "--agent", "celeba_15", "--refine", "0", "--strokes", "4",
                                       "--out", "o"])
     assert result.exit_code == 1 and "Traceback" not in result.output

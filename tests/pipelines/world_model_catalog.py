@@ -1,8 +1,9 @@
 """A catalog for the world-model pipelines, as conf/ declares it, rooted in a temporary folder.
 
 The entries of ``conf/base/catalog_world_model.yml`` with ``${globals:out}`` pointing to the
-test's folder, the episodes written by the ``small_episodes`` fixture, and the quick parameters
-shrunk to a few seconds of training.
+test's folder, the episodes written by the ``small_episodes`` fixture with their split as the
+episodes pipeline makes it (the last quarter held out), and the quick parameters shrunk to a few
+seconds of training.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from kedro.config import OmegaConfigLoader
 from kedro.io import DataCatalog, MemoryDataset
 
 from painting_dreams.datasets.episodes_dataset import EpisodesDataset
+from painting_dreams.pipelines.episodes.nodes import split_stroke_episodes
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 # Seconds, not minutes: every key of conf/quick is kept, only sizes shrink.
+HELD_OUT_FRACTION = 0.25  # of the small episodes' 24, the last 6
 TINY = {
-    "world_model": {"held_out_fraction": 0.25, "progress": False},
+    "world_model": {"progress": False},
     "vae": {"training": {"epochs": 1, "batch_size": 40}},
     "rnn": {"training": {"epochs": 2, "batch_size": 6, "units": 32, "mixtures": 2}},
     "stroke_model": {"training": {"epochs": 8, "batch_size": 32}},
@@ -63,6 +66,9 @@ def world_model_catalog(tmp_path: Path, episodes: dict[str, dict[str, Path]], pa
     for variant, kinds in episodes.items():
         for kind, path in kinds.items():
             catalog[f"{variant}.{kind}_episodes"] = EpisodesDataset(filepath=str(path))
+        split = split_stroke_episodes(catalog[f"{variant}.stroke_episodes"].load(),
+                                      {"held_out_fraction": HELD_OUT_FRACTION})
+        catalog[f"{variant}.episode_split"] = MemoryDataset(split)
     for name, value in parameters.items():
         for key, dataset in parameter_datasets(name, value).items():
             catalog[key] = dataset

@@ -38,6 +38,7 @@ def _read(out):
     return scores, summary
 
 
+@pytest.mark.slow
 def test_evaluate_scores_mnist_idx_and_kmnist_npz_with_the_shipped_painters(outside, shared_data):
     raw = (shared_data / "mnist" / "t10k-images-idx3-ubyte.gz").read_bytes()
     digits = parse_idx(raw, source="t10k")[:4]
@@ -56,6 +57,7 @@ def test_evaluate_scores_mnist_idx_and_kmnist_npz_with_the_shipped_painters(outs
     assert scores["mse_real"].max() < 0.08
 
 
+@pytest.mark.slow
 def test_evaluate_scores_a_celeba_folder_and_any_picture_folder_closed_loop(outside, shared_data):
     faces = outside / "faces"
     faces.mkdir()

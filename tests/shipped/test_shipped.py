@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from painting_dreams.shipped import HERE, cards, load
@@ -28,6 +29,7 @@ def test_the_five_painters_ship_with_cards_and_load_in_safe_mode():
     assert sum(p.stat().st_size for p in HERE.glob("*.keras")) < 40e6
 
 
+@pytest.mark.slow
 def test_paint_works_from_a_folder_outside_the_project(tmp_path):
     rng = np.random.default_rng(0)
     image = np.kron(rng.integers(0, 256, (4, 4, 3)), np.ones((32, 32, 1))).astype(np.uint8)  # colour blocks

@@ -1,9 +1,18 @@
-"""Real MyPaint strokes for the world-model tests, generated once per session (well under a second)."""
+"""Real MyPaint strokes for the world-model tests, generated once per session (well under a second), and
+the training parameters conf gives each model."""
 
 import numpy as np
 import pytest
+import yaml
 
 from painting_dreams.paint import MyPaintEnv
+from tests.conftest import PROJECT_ROOT
+
+
+def training_params(model: str, **overrides) -> dict:
+    """``<model>.training`` of conf/base (``vae``, ``rnn``, ``stroke_model``: the only defaults), with ``overrides``."""
+    conf = yaml.safe_load((PROJECT_ROOT / "conf" / "base" / f"parameters_{model}.yml").read_text())
+    return {**conf[model]["training"], **overrides}
 
 
 def make_stroke_episodes(variant: str, episodes: int, steps: int = 20, seed: int = 0) -> dict[str, np.ndarray]:

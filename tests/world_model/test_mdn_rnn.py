@@ -15,6 +15,7 @@ from painting_dreams.world_model.mdn_rnn import (
 )
 from painting_dreams.world_model.training import encode_strokes, train_mdn_rnn
 from painting_dreams.world_model.vae import ConvVAE
+from tests.world_model.conftest import training_params
 
 RNG = np.random.default_rng(0)
 
@@ -30,7 +31,7 @@ def latents(mnist_episodes):
 def trained(latents, mnist_episodes):
     mu, _ = latents
     logvar = np.full_like(mu, -8.0)  # near-deterministic latents: the untrained encoder's are all noise
-    params = {"epochs": 6, "batch_size": 10, "units": 32, "learning_rate": 3e-3}
+    params = training_params("rnn", epochs=6, batch_size=10, units=32, learning_rate=3e-3)
     return train_mdn_rnn(mu, logvar, mnist_episodes["actions"], params, progress=False)
 
 

@@ -14,12 +14,13 @@ from painting_dreams.world_model.stroke_model import (
     quadratic_curve_points,
 )
 from painting_dreams.world_model.training import train_stroke_model
+from tests.world_model.conftest import training_params
 
 
 @pytest.fixture(scope="module")
 def trained(mnist_episodes):
     e = mnist_episodes
-    params = {"epochs": 4, "validation_fraction": 0.2}
+    params = training_params("stroke_model", variant="mnist", epochs=4, validation_fraction=0.2)
     return train_stroke_model(e["strokes"], e["actions"], e["start"], e["painted"], params, progress=False)
 
 

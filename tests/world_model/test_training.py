@@ -5,7 +5,8 @@ import pytest
 import tensorflow as tf
 
 from painting_dreams.world_model.stroke_data import drawable_mask, stroke_examples
-from painting_dreams.world_model.training import split_episodes, train_mdn_rnn, train_stroke_model
+from painting_dreams.world_model.training import split_validation, train_mdn_rnn, train_stroke_model
+from tests.world_model.conftest import training_params
 
 
 def test_drawable_mask_drops_first_moves_and_keeps_jumps(mnist_episodes):
@@ -25,13 +26,13 @@ def test_drawable_mask_names_a_variant_mismatch(color_episodes):
         drawable_mask(color_episodes["actions"], color_episodes["painted"], "mnist")
 
 
-def test_split_episodes_is_seeded_and_disjoint():
+def test_split_validation_is_seeded_and_disjoint():
     arrays = (np.arange(20), np.arange(20) * 10)
-    (train, tens), (held, held_tens) = split_episodes(arrays, 0.25, seed=3)
+    (train, tens), (held, held_tens) = split_validation(arrays, 0.25, seed=3)
     assert len(held) == 5 and len(train) == 15 and not set(train) & set(held)
     np.testing.assert_array_equal(tens, train * 10)
-    assert split_episodes(arrays, 0.25, seed=3)[1][0].tolist() == held.tolist()
-    assert split_episodes(arrays, 0.0, seed=3)[1] is None
+    assert split_validation(arrays, 0.25, seed=3)[1][0].tolist() == held.tolist()
+    assert split_validation(arrays, 0.0, seed=3)[1] is None
 
 
 def test_unknown_params_are_named():
@@ -39,9 +40,16 @@ def test_unknown_params_are_named():
         train_mdn_rnn(np.zeros((2, 3, 4)), np.zeros((2, 3, 4)), np.zeros((2, 3, 7)), {"epoch": 1})
 
 
+def test_missing_params_point_to_conf():
+    params = {key: value for key, value in training_params("rnn").items() if key != "mixtures"}
+    with pytest.raises(ValueError, match=r"training params \['mixtures'\] are missing: rnn.training in "
+                                         r"conf/base/parameters_rnn.yml"):
+        train_mdn_rnn(np.zeros((2, 3, 4)), np.zeros((2, 3, 4)), np.zeros((2, 3, 7)), params)
+
+
 def test_tensorboard_scalars_are_written(color_episodes, tmp_path):
     e = color_episodes
-    params = {"variant": "color", "epochs": 2, "validation_fraction": 0.25, "log_every_steps": 1}
+    params = training_params("stroke_model", variant="color", epochs=2, validation_fraction=0.25, log_every_steps=1)
     _, history = train_stroke_model(e["strokes"], e["actions"], e["start"], e["painted"], params,
                                     log_dir=str(tmp_path), progress=False)
     assert set(history) >= {"loss", "mse", "painted_mse", "val_loss", "seconds"}

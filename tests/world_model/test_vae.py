@@ -7,12 +7,13 @@ import pytest
 from painting_dreams.world_model.stroke_data import unit_rgba
 from painting_dreams.world_model.training import encode_strokes, train_vae
 from painting_dreams.world_model.vae import ConvVAE, vae_loss
+from tests.world_model.conftest import training_params
 
 
 @pytest.fixture(scope="module")
 def trained(mnist_episodes):
     strokes = mnist_episodes["strokes"][:10]  # 200 strokes
-    return train_vae(strokes, {"epochs": 3, "batch_size": 40, "learning_rate": 1e-3}, progress=False)
+    return train_vae(strokes, training_params("vae", epochs=3, batch_size=40, learning_rate=1e-3), progress=False)
 
 
 def test_shapes(mnist_episodes):

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 import tensorflow as tf
 
-from painting_dreams.agent.painter import DreamPainter
-from painting_dreams.agent.painting import check_targets
+from painting_dreams.agent.dream_painter import DreamPainter
+from painting_dreams.agent.inference import check_targets
 from painting_dreams.agent.policy import fixed_field_arrays
 
 logger = logging.getLogger(__name__)
@@ -93,11 +93,12 @@ def paint_with_controller(controller: Controller, params: np.ndarray, painter: D
     return canvas.reshape(population, count, 64, 64, 3)
 
 
-def train_cma_controller(painter: DreamPainter, targets, strokes: int, hidden: int = 16, generations: int = 50,
-                         population: int = 16, fitness_targets: int = 16, sigma: float = 0.5, seed: int = 0,
+def train_cma_controller(painter: DreamPainter, targets, strokes: int, *, hidden: int, generations: int,
+                         population: int, fitness_targets: int, sigma: float, seed: int,
                          fixed_fields: dict[str, float] | None = None,
                          features: FeatureFn = pooled_features) -> tuple[Controller, np.ndarray, pd.DataFrame]:
     """Search the controller's weights with separable CMA-ES; fitness = dream MSE on ``fitness_targets`` targets.
+    The search settings have no defaults: ``agent.defaults.cma_baseline`` in conf sets them.
 
     Returns the controller, its best weights and a history table (generation, best and mean MSE).
     """

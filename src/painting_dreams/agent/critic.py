@@ -12,8 +12,9 @@ import tensorflow as tf
 from keras import layers, ops
 
 
-def build_critic(filters: int = 32) -> keras.Model:
-    """``(B, 64, 64, 6)`` (target, image) -> ``(B, 1)`` score; no normalisation (it would break the penalty)."""
+def build_critic(filters: int) -> keras.Model:
+    """``(B, 64, 64, 6)`` (target, image) -> ``(B, 1)`` score; no normalisation (it would break the penalty).
+    ``filters``: channels of the first convolution (``agent.defaults.critic`` in conf)."""
     pair = keras.Input((64, 64, 6), name="target_and_image")
     x = pair * 2.0 - 1.0
     for multiple in (1, 2, 4, 4):  # 32, 16, 8, 4

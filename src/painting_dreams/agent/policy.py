@@ -107,7 +107,8 @@ def build_policy(variant: str, fixed_fields: dict[str, float] | None = None, fil
                  residual_blocks: int = 2, action_embedding: int = 64, dense_units: int = 256,
                  lstm_units: int = 256, strokes_per_step: int = 1, canvas_resolution: int = 64,
                  encoder: str = "separate") -> keras.Model:
-    """The policy for ``variant``'s absolute action layout (see the module docstring)."""
+    """The policy for ``variant``'s absolute action layout (see the module docstring). The keyword defaults are
+    the seed's policy (conf's ``recipes.seed``); a run's sizes come from ``agent.defaults.policy`` in conf."""
     layout = ActionLayout(variant, absolute=True)
     mask, values = fixed_field_arrays(layout, fixed_fields)
     if isinstance(strokes_per_step, bool) or not isinstance(strokes_per_step, int) or strokes_per_step < 1:

@@ -36,9 +36,10 @@ import tensorflow as tf
 from painting_dreams.agent.checkpoints import CheckpointStore
 from painting_dreams.agent.collapse import CollapseWatch
 from painting_dreams.agent.critic import critic_losses, generator_adversarial_loss
-from painting_dreams.agent.painter import DreamPainter
-from painting_dreams.agent.painting import IMAGE_SHAPE, check_targets, dream_mse
+from painting_dreams.agent.dream_painter import DreamPainter
+from painting_dreams.agent.inference import IMAGE_SHAPE, check_targets, dream_mse
 from painting_dreams.agent.policy import paint_steps
+from painting_dreams.parameters import checked_block
 
 logger = logging.getLogger(__name__)
 
@@ -52,39 +53,37 @@ class TrainingCollapsedError(RuntimeError):
 
 @dataclass(frozen=True)
 class TrainingConfig:
-    """Everything a training run needs to know; see ``conf/base/parameters_agent.yml`` for meanings."""
+    """Everything a training run needs to know, every field required: ``agent.defaults.training`` in
+    ``conf/base/parameters_agent.yml`` sets each one and says what it does (a run overrides some)."""
 
-    strokes: int = 8
-    steps: int = 5000
-    batch_size: int = 16
-    policy_learning_rate: float = 1e-4
-    critic_learning_rate: float = 1e-4
-    beta_1: float = 0.5
-    beta_2: float = 0.9
-    critic_steps: int = 5
-    gradient_penalty_weight: float = 10.0
-    adversarial_weight: float = 1.0
-    l2_weight: float = 0.0
-    prefix_weight: float = 0.0
-    augment: str = "none"
-    checkpoint_every: int = 250
-    keep_checkpoints: int = 3
-    log_every: int = 50
-    untrained_eval_size: int = 64
-    collapse_window: int = 50
-    trained_fraction: float = 0.5
-    collapse_fraction: float = 0.9
-    max_rollbacks: int = 5
-    seed: int = 0
+    strokes: int
+    steps: int
+    batch_size: int
+    policy_learning_rate: float
+    critic_learning_rate: float
+    beta_1: float
+    beta_2: float
+    critic_steps: int
+    gradient_penalty_weight: float
+    adversarial_weight: float
+    l2_weight: float
+    prefix_weight: float
+    augment: str
+    checkpoint_every: int
+    keep_checkpoints: int
+    log_every: int
+    untrained_eval_size: int
+    collapse_window: int
+    trained_fraction: float
+    collapse_fraction: float
+    max_rollbacks: int
+    seed: int
 
     @classmethod
     def from_params(cls, params: dict) -> TrainingConfig:
-        """Build from a parameters dict, refusing unknown keys (they are typos)."""
-        known = {f.name for f in fields(cls)}
-        unknown = sorted(set(params) - known)
-        if unknown:
-            raise ValueError(f"unknown training parameters {unknown}: known ones are {', '.join(sorted(known))}")
-        return cls(**params)
+        """Build from a parameters dict, refusing unknown keys (they are typos) and missing ones."""
+        return cls(**checked_block(params, [f.name for f in fields(cls)], "training parameters",
+                                   "agent.defaults.training in conf/base/parameters_agent.yml"))
 
     def __post_init__(self):
         for name in ("strokes", "steps", "batch_size", "checkpoint_every", "log_every", "untrained_eval_size"):

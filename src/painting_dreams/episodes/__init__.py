@@ -1,4 +1,6 @@
-"""Random-action episodes of the real MyPaint env: rollouts, parallel generation, chunked storage.
+"""Random-action episodes of the real MyPaint env: rollouts, parallel generation, chunked storage, and
+:mod:`~painting_dreams.episodes.split`, the one split per variant of the episodes the world models
+train on and those held out to score them.
 
 ``figures`` (episode strips) is imported on its own, so that using episodes does not load matplotlib.
 """

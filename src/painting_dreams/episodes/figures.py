@@ -5,19 +5,15 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from painting_dreams.image_grid import tile
+
 GAP = 2  # pixels of grey between tiles
 GAP_GREY = 180
 
 
 def episode_mosaic(canvases: np.ndarray) -> np.ndarray:
     """Tile ``(N, T, H, W, 3)`` uint8 canvases into one image, episodes as rows, steps as columns."""
-    n, t, h, w, c = canvases.shape
-    mosaic = np.full((n * (h + GAP) + GAP, t * (w + GAP) + GAP, c), GAP_GREY, np.uint8)
-    for row in range(n):
-        for col in range(t):
-            y, x = GAP + row * (h + GAP), GAP + col * (w + GAP)
-            mosaic[y:y + h, x:x + w] = canvases[row, col]
-    return mosaic
+    return tile(canvases, gap=GAP, colour=GAP_GREY, border=True)
 
 
 def plot_episode_strips(canvases: np.ndarray, painted: np.ndarray | None = None, title: str = "") -> Figure:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from painting_dreams.paint import ActionLayout, MyPaintEnv
+from painting_dreams.paint.replay import play_episode
 
 
 @dataclass(frozen=True)
@@ -82,31 +83,17 @@ def roll_out_episode(env: MyPaintEnv, seed: int, steps: int | None = None) -> di
     """
     steps = env.max_steps if steps is None else int(steps)
     actions = random_actions(seed, steps, env.layout)
-    canvases = np.empty((steps, env.height, env.width, 3), np.uint8)
-    strokes = np.empty((steps, env.height, env.width, 4), np.uint8) if env.stroke_mode else None
-    start = np.empty((steps, 2), np.float32)
-    painted = np.empty(steps, bool)
-    scale = np.array([env.width, env.height], dtype=np.float64)
-
-    env.reset(seed=int(seed))
-    for t, action in enumerate(actions):
-        observation, _, _, _, info = env.step(action)
-        canvases[t] = observation["canvas"]
-        if strokes is not None:
-            strokes[t] = observation["stroke"]
-        start[t] = info["start"] / scale
-        painted[t] = info["painted"]
-
+    played = play_episode(env, actions, int(seed))
     episode = {
         "actions": actions,
         "actions_env": env.layout.to_env_units(actions, env.width, env.height),
-        "start": start,
-        "painted": painted,
-        "canvases": canvases,
+        "start": played["start"],
+        "painted": played["painted"],
+        "canvases": played["canvases"],
         "seeds": np.uint64(seed),
     }
-    if strokes is not None:
-        episode["strokes"] = strokes
+    if "strokes" in played:
+        episode["strokes"] = played["strokes"]
     return episode
 
 

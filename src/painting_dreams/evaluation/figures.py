@@ -10,29 +10,9 @@ import matplotlib.ticker
 import numpy as np
 import pandas as pd
 
+from painting_dreams.image_grid import tile, to_uint8, upscale
+
 GAP = 2  # white pixels between panels
-
-
-def _to_uint8(images: np.ndarray) -> np.ndarray:
-    return np.round(np.clip(images, 0.0, 1.0) * 255).astype(np.uint8)
-
-
-def _side_by_side(*panels: np.ndarray) -> np.ndarray:
-    """Put equally sized ``(H, W, 3)`` uint8 panels in a row with white gaps."""
-    height = panels[0].shape[0]
-    gap = np.full((height, GAP, 3), 255, np.uint8)
-    row = [panels[0]]
-    for panel in panels[1:]:
-        row += [gap, panel]
-    return np.concatenate(row, axis=1)
-
-
-def _stack_rows(rows: list[np.ndarray]) -> np.ndarray:
-    gap = np.full((GAP, rows[0].shape[1], 3), 255, np.uint8)
-    out = [rows[0]]
-    for row in rows[1:]:
-        out += [gap, row]
-    return np.concatenate(out, axis=0)
 
 
 def transfer_grid(targets: np.ndarray, dream: np.ndarray, real: np.ndarray, scores: pd.DataFrame,
@@ -47,7 +27,7 @@ def transfer_grid(targets: np.ndarray, dream: np.ndarray, real: np.ndarray, scor
     for i in range(count):
         for j, (panel, name) in enumerate(panels):
             ax = axes[i, j]
-            ax.imshow(_to_uint8(panel[i]), interpolation="nearest")
+            ax.imshow(to_uint8(panel[i]), interpolation="nearest")
             ax.set_xticks([])
             ax.set_yticks([])
             if i == 0:
@@ -75,13 +55,9 @@ def stroke_by_stroke_frames(targets: np.ndarray, dream_steps: np.ndarray, real_s
     blank = np.ones_like(targets[0])
     frames = []
     for s in range(-1, strokes):
-        rows = []
-        for i in range(count):
-            dream = blank if s < 0 else dream_steps[i, s]
-            real = blank if s < 0 else real_steps[i, s]
-            rows.append(_side_by_side(*(_to_uint8(p) for p in (targets[i], dream, real))))
-        frame = _stack_rows(rows)
-        frames.append(np.kron(frame, np.ones((scale, scale, 1), np.uint8)))
+        rows = [[to_uint8(p) for p in (targets[i], blank if s < 0 else dream_steps[i, s],
+                                       blank if s < 0 else real_steps[i, s])] for i in range(count)]
+        frames.append(upscale(tile(rows, gap=GAP), scale))  # the gaps scale with the panels
     frames += [frames[-1]] * hold_frames
     return frames
 

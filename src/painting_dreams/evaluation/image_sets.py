@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from painting_dreams.export.user_image import UserImageError, load_user_image
+from painting_dreams.targets.user_image import UserImageError, load_user_image
 from painting_dreams.targets.celeba import celeba_file_number, decode_jpeg, face_target, partition_file_numbers
 from painting_dreams.targets.digits import digit_targets, images_from_npz
 from painting_dreams.targets.idx import IDX_IMAGES_MAGIC, parse_idx

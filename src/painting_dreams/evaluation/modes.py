@@ -26,8 +26,8 @@ import keras
 import numpy as np
 import pandas as pd
 
-from painting_dreams.agent.painter import DreamPainter
-from painting_dreams.agent.painting import check_targets
+from painting_dreams.agent.dream_painter import DreamPainter
+from painting_dreams.agent.inference import check_targets
 from painting_dreams.agent.policy import fixed_field_arrays
 from painting_dreams.evaluation.paint_and_score import paint_and_score
 from painting_dreams.evaluation.scores import score_transfer

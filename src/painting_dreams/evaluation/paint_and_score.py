@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from painting_dreams.agent.painting import check_targets, paint_targets
-from painting_dreams.evaluation.replay import replay_in_mypaint
+from painting_dreams.agent.inference import check_targets, paint_targets
+from painting_dreams.paint.replay import replay_in_mypaint
 from painting_dreams.evaluation.scores import score_transfer
 
 # Adam's step on the normalised actions from an agent's start, per variant, and how often real MyPaint checks

@@ -17,7 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from painting_dreams.evaluation.figures import transfer_grid  # noqa: E402
 from painting_dreams.evaluation.image_sets import ImageSet  # noqa: E402
-from painting_dreams.export.files import atomic_set, check_out_dir  # noqa: E402
+from painting_dreams.files import atomic_set, check_out_dir  # noqa: E402
 
 FILES = "scores.csv, summary.json and grid.png"
 

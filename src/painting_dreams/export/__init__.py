@@ -1,7 +1,14 @@
-"""Turning paintings into files people open: OpenRaster for MyPaint, and loading users' images."""
+"""Painting people's pictures and writing files they open.
+
+* :mod:`~painting_dreams.export.picture`: one picture painted by an agent (``painting-dreams paint``)
+  and its PNG, GIF, JSON and OpenRaster files, written as a set.
+* :mod:`~painting_dreams.export.openraster`: the OpenRaster (``.ora``) writer, MyPaint's own format.
+
+(Users' pictures are read by :mod:`painting_dreams.targets.user_image`; files are written whole by
+:mod:`painting_dreams.files`.)
+"""
 
 from painting_dreams.export.openraster import write_openraster
-from painting_dreams.export.painting import Painting, paint_image, paint_with_mypaint, write_painting
-from painting_dreams.export.user_image import UserImageError, load_user_image
+from painting_dreams.export.picture import Painting, paint_image, paint_with_mypaint, write_painting
 
-__all__ = ["Painting", "UserImageError", "load_user_image", "paint_image", "paint_with_mypaint", "write_openraster", "write_painting"]
+__all__ = ["Painting", "paint_image", "paint_with_mypaint", "write_openraster", "write_painting"]

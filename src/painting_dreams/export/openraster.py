@@ -15,7 +15,7 @@ from xml.sax.saxutils import quoteattr
 import numpy as np
 from PIL import Image
 
-from painting_dreams.export.files import atomic_target
+from painting_dreams.files import atomic_target
 
 MIMETYPE = "image/openraster"
 

@@ -7,7 +7,6 @@ and jump to the discrete values of the seed's environment.
 
 from __future__ import annotations
 
-import colorsys
 from dataclasses import dataclass
 
 import numpy as np
@@ -133,8 +132,3 @@ class ActionLayout:
             for c in ("red", "green", "blue"):
                 out[..., self.index(c)] = np.round(out[..., self.index(c)] * 255)
         return out
-
-
-def rgb_to_mypaint_hsv(rgb: tuple[int, int, int]) -> tuple[float, float, float]:
-    """MyPaint brushes take their colour as HSV in [0, 1]."""
-    return colorsys.rgb_to_hsv(*(c / 255.0 for c in rgb))

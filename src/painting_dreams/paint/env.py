@@ -10,7 +10,7 @@ from gymnasium import spaces
 
 from painting_dreams.paint.actions import ActionLayout
 from painting_dreams.paint.libmypaint import fix15_to_uint8
-from painting_dreams.paint.painter import MyPaintPainter, composite_fix15_over_white
+from painting_dreams.paint.mypaint_canvas import MyPaintPainter, composite_fix15_over_white
 
 
 class MyPaintEnv(gym.Env):
@@ -63,7 +63,9 @@ class MyPaintEnv(gym.Env):
     stroke depends on its own action only), ``stroke_mode`` (clear the canvas after every step and
     return the single stroke with its alpha), ``width``/``height`` (64), ``max_steps`` (10),
     ``brush`` (``classic/dry_brush``), ``samples`` (100 curve points), ``dtime`` (seconds between
-    curve points, as passed to libmypaint), ``render_mode`` (``"rgb_array"`` or ``None``).
+    curve points, as passed to libmypaint), ``render_mode`` (``"rgb_array"`` or ``None``),
+    ``layer`` (also paint every stroke on a transparent canvas that is never cleared: :meth:`layer`
+    returns the strokes alone, for image layers; the same fresh brush, so the same dabs).
 
     The pixels are a pure function of the actions since ``reset``: each reset takes a fresh
     brush, which restarts the dry brush's random jitter.
@@ -79,7 +81,7 @@ class MyPaintEnv(gym.Env):
 
     def __init__(self, variant: str = "mnist", absolute: bool = False, stroke_mode: bool = False,
                  width: int = 64, height: int = 64, max_steps: int = 10, brush: str = "classic/dry_brush",
-                 samples: int = 100, dtime: float = 0.1, render_mode: str | None = None):
+                 samples: int = 100, dtime: float = 0.1, render_mode: str | None = None, layer: bool = False):
         if render_mode not in (None, *self.metadata["render_modes"]):
             raise ValueError(f"render_mode {render_mode!r} is not supported: use 'rgb_array' or None")
         if max_steps < 1:
@@ -92,6 +94,7 @@ class MyPaintEnv(gym.Env):
         # The painter checks the size as given (2.7, "64" and True are refused, not truncated); the env takes its own.
         self.painter = MyPaintPainter(width, height, brush, samples, dtime, transparent=self.stroke_mode)
         self.width, self.height = self.painter.width, self.painter.height
+        self._layer = MyPaintPainter(width, height, brush, samples, dtime, transparent=True) if layer else None
 
         self.action_space = spaces.Box(0.0, 1.0, (self.layout.size,), np.float32)
         observation = {
@@ -117,6 +120,8 @@ class MyPaintEnv(gym.Env):
     def _reset(self, seed, options):
         super().reset(seed=seed)
         self.painter.restart()
+        if self._layer is not None:
+            self._layer.restart()
         self._position = np.zeros(2)
         self._steps = 0
         self._canvas = np.full((self.height, self.width, 3), 255, np.uint8)
@@ -137,6 +142,8 @@ class MyPaintEnv(gym.Env):
             self.painter.clear()
         if not first_move:
             self.painter.paint(stroke, start)
+            if self._layer is not None:
+                self._layer.paint(stroke, start)
         rgba = self.painter.rgba()
         if self.stroke_mode:
             self._stroke = fix15_to_uint8(rgba)
@@ -153,10 +160,24 @@ class MyPaintEnv(gym.Env):
             return self._canvas.copy()
         return None
 
+    @property
+    def keeps_layer(self) -> bool:
+        """Whether :meth:`layer` has strokes to return (``layer=True``)."""
+        return self._layer is not None
+
+    def layer(self) -> np.ndarray:
+        """Every stroke since ``reset`` on a transparent canvas, straight-alpha RGBA ``(H, W, 4)`` uint8 (``layer=True``)."""
+        with self._lock:
+            if self._layer is None:
+                raise RuntimeError("this env keeps no layer: create it with MyPaintEnv(..., layer=True)")
+            return self._layer.straight_rgba()
+
     def close(self):
         """Free MyPaint's canvas; afterwards step and reset raise ``RuntimeError``. Closing twice is harmless."""
         with self._lock:
             self.painter.close()
+            if self._layer is not None:
+                self._layer.close()
 
     def _observation(self) -> dict:
         obs = {"canvas": self._canvas.copy(), "position": (self._position / self._scale).clip(0, 1).astype(np.float32)}

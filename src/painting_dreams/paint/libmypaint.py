@@ -150,6 +150,11 @@ class Brush:
     def get_base_value(self, cname: str) -> float:
         return self._lib.mypaint_brush_get_base_value(self.handle, self.setting_id(cname))
 
+    def begin_stroke(self) -> None:
+        """Forget the previous stroke's state (position, smoothing) and start a new stroke."""
+        self._lib.mypaint_brush_reset(self.handle)
+        self._lib.mypaint_brush_new_stroke(self.handle)
+
     def close(self) -> None:
         if getattr(self, "handle", None):
             self._lib.mypaint_brush_unref(self.handle)

@@ -56,7 +56,7 @@ def _load_model(path: Path):
     import keras
 
     import painting_dreams.agent.policy  # noqa: F401  registers FixedActionFields
-    from painting_dreams.datasets.keras_model_dataset import UnreadableModelError, check_keras_file
+    from painting_dreams.files import UnreadableModelError, check_keras_file
     import painting_dreams.world_model.stroke_model  # noqa: F401  registers StrokeModel
 
     if not path.is_file():

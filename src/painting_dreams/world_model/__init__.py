@@ -1,8 +1,11 @@
 """World models of the painting program: ConvVAE + MDN-RNN (World Models) and the stroke model.
 
-A pure library (no Kedro): the pipelines call :mod:`.training` and :mod:`.evaluate`, the agent
-paints through a :class:`~.painters.Painter` and puts strokes on its canvas with
-:mod:`.compositors`.
+A pure library (no Kedro) of models only: the pipelines train them with :mod:`.training`, the agent
+paints through a :class:`~.stroke_renderers.Painter` (a stroke renderer) and puts strokes on its canvas with
+:mod:`.compositors`. How good they are against real MyPaint is measured in
+:mod:`painting_dreams.evaluation` (:mod:`~painting_dreams.evaluation.world_models`,
+:mod:`~painting_dreams.evaluation.blending`). From :mod:`painting_dreams.paint` it needs only the
+action layout and the stroke geometry.
 """
 
 from painting_dreams.world_model.compositors import (
@@ -14,7 +17,7 @@ from painting_dreams.world_model.compositors import (
     premultiplied_over_white,
 )
 from painting_dreams.world_model.mdn_rnn import MDNRNN, mixture_mean
-from painting_dreams.world_model.painters import Painter, StrokeModelPainter, WorldModelsPainter
+from painting_dreams.world_model.stroke_renderers import Painter, StrokeModelPainter, WorldModelsPainter
 from painting_dreams.world_model.stroke_model import StrokeModel
 from painting_dreams.world_model.vae import ConvVAE
 

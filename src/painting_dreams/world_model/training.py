@@ -5,8 +5,9 @@ and a params dict, shows a tqdm bar (rate and ETA), writes TensorBoard scalars u
 when one is given, and returns ``(model, history)``. ``history`` maps each loss name (and
 ``val_<name>`` when ``validation_fraction`` > 0) to its per-epoch means, plus ``seconds``.
 
-Params left out take the values of :data:`VAE_PARAMS`, :data:`MDN_RNN_PARAMS` and
-:data:`STROKE_MODEL_PARAMS`; the pipelines pass theirs from ``conf/``.
+``params`` holds every key of the model's ``training`` block in ``conf/base/parameters_<model>.yml``
+(``vae``, ``rnn``, ``stroke_model``), which says what each does; none has a default here, so conf is
+the one place they are set (the stroke model's ``variant`` comes from its episodes).
 """
 
 from __future__ import annotations
@@ -19,50 +20,20 @@ import numpy as np
 import tensorflow as tf
 from tqdm.auto import tqdm
 
+from painting_dreams.parameters import checked_block
 from painting_dreams.world_model.mdn_rnn import MDNRNN, mdn_rnn_loss
 from painting_dreams.world_model.stroke_data import stroke_examples
 from painting_dreams.world_model.stroke_model import StrokeModel, stroke_model_loss
 from painting_dreams.world_model.vae import ConvVAE, vae_loss
 
-COMMON_PARAMS = {
-    "epochs": 10,  # passes over the training strokes
-    "validation_fraction": 0.0,  # share of episodes held out for a per-epoch validation loss
-    "log_every_steps": 100,  # TensorBoard "batch/loss" every this many steps
-    "seed": 0,  # weights, shuffling and the validation split
-}
-VAE_PARAMS = {
-    **COMMON_PARAMS,
-    "z_size": 64,  # latent size (World Models: 32 for CarRacing, 64 for Doom)
-    "kl_tolerance": 0.5,  # free nats per latent dimension before the KL term pulls
-    "batch_size": 100,
-    "learning_rate": 3e-4,  # World Models used 1e-4 over far more steps
-}
-MDN_RNN_PARAMS = {
-    **COMMON_PARAMS,
-    "units": 256,  # LSTM size
-    "mixtures": 5,  # Gaussians per latent dimension
-    "batch_size": 100,  # episodes per batch
-    "learning_rate": 1e-3,
-    "grad_clip": 1.0,  # gradient norm clip, as World Models
-}
-STROKE_MODEL_PARAMS = {
-    **COMMON_PARAMS,
-    "variant": "mnist",  # action layout the episodes were generated with
-    "curve_points": 17,  # polyline points approximating each stroke's curve
-    "brush_units": 64,  # width of the MLP reading the brush fields
-    "pixel_units": 16,  # width of the per-pixel MLP (the cost per stroke grows with it)
-    "batch_size": 64,
-    "learning_rate": 3e-3,
-    "alpha_weight": 0.0,  # weight of the extra MSE on the real stroke's painted pixels
-}
+COMMON_KEYS = ("epochs", "batch_size", "learning_rate", "validation_fraction", "log_every_steps", "seed")
+VAE_KEYS = (*COMMON_KEYS, "z_size", "kl_tolerance")
+MDN_RNN_KEYS = (*COMMON_KEYS, "units", "mixtures", "grad_clip")
+STROKE_MODEL_KEYS = (*COMMON_KEYS, "variant", "curve_points", "brush_units", "pixel_units", "alpha_weight")
 
 
-def _with_defaults(params: dict | None, defaults: dict) -> dict:
-    params = dict(params or {})
-    unknown = sorted(set(params) - set(defaults))
-    if unknown:
-        raise ValueError(f"unknown training params {unknown}: expected some of {sorted(defaults)}")
-    return {**defaults, **params}
+def _checked(params: dict, keys: tuple[str, ...], model: str) -> dict:
+    return checked_block(params, keys, "training params", f"{model}.training in conf/base/parameters_{model}.yml")
 
 
 def _unit(pixels):
@@ -149,8 +120,9 @@ def evaluate_loss(eval_step: Callable, arrays: tuple, batch_size: int) -> dict[s
     return {key: total / count for key, total in sums.items()}
 
 
-def split_episodes(arrays: tuple, fraction: float, seed: int) -> tuple[tuple, tuple | None]:
-    """Hold out ``fraction`` of the episodes (first axis) at random: ``(train, validation or None)``."""
+def split_validation(arrays: tuple, fraction: float, seed: int) -> tuple[tuple, tuple | None]:
+    """Hold out ``fraction`` of the training episodes (first axis) at random for validation: ``(train, validation
+    or None)``. (The test episodes were split off before: :mod:`painting_dreams.episodes.split`.)"""
     if fraction <= 0:
         return arrays, None
     count = len(arrays[0])
@@ -166,11 +138,11 @@ def _vae_batch_loss(vae, strokes):
     return vae_loss(vae, _unit(strokes))
 
 
-def train_vae(strokes: np.ndarray, params: dict | None = None, log_dir: str | None = None,
+def train_vae(strokes: np.ndarray, params: dict, log_dir: str | None = None,
               progress: bool = True) -> tuple[ConvVAE, dict]:
     """Train the ConvVAE on every stroke of ``(N, T, 64, 64, 4)`` (or ``(M, 64, 64, 4)``) RGBA strokes."""
-    params = _with_defaults(params, VAE_PARAMS)
-    train, validation = split_episodes((np.asarray(strokes),), params["validation_fraction"], params["seed"])
+    params = _checked(params, VAE_KEYS, "vae")
+    train, validation = split_validation((np.asarray(strokes),), params["validation_fraction"], params["seed"])
 
     def flat(episodes):
         return None if episodes is None else (episodes[0].reshape(-1, *episodes[0].shape[-3:]),)
@@ -197,12 +169,12 @@ def _mdn_rnn_batch_loss(rnn, mu, logvar, actions):
     return mdn_rnn_loss(rnn, z, actions)
 
 
-def train_mdn_rnn(mu: np.ndarray, logvar: np.ndarray, actions: np.ndarray, params: dict | None = None,
+def train_mdn_rnn(mu: np.ndarray, logvar: np.ndarray, actions: np.ndarray, params: dict,
                   log_dir: str | None = None, progress: bool = True) -> tuple[MDNRNN, dict]:
     """Train the MDN-RNN on episodes of VAE posteriors ``(N, T, z)`` and their actions ``(N, T, A)``."""
-    params = _with_defaults(params, MDN_RNN_PARAMS)
+    params = _checked(params, MDN_RNN_KEYS, "rnn")
     arrays = (np.asarray(mu, np.float32), np.asarray(logvar, np.float32), np.asarray(actions, np.float32))
-    train, validation = split_episodes(arrays, params["validation_fraction"], params["seed"])
+    train, validation = split_validation(arrays, params["validation_fraction"], params["seed"])
     keras.utils.set_random_seed(params["seed"])
     rnn = MDNRNN(z_size=arrays[0].shape[-1], action_size=arrays[2].shape[-1], units=params["units"],
                  mixtures=params["mixtures"])
@@ -211,12 +183,12 @@ def train_mdn_rnn(mu: np.ndarray, logvar: np.ndarray, actions: np.ndarray, param
 
 
 def train_stroke_model(strokes: np.ndarray, actions: np.ndarray, starts: np.ndarray, painted: np.ndarray,
-                       params: dict | None = None, log_dir: str | None = None,
+                       params: dict, log_dir: str | None = None,
                        progress: bool = True) -> tuple[StrokeModel, dict]:
     """Train the stroke model on the drawable strokes of ``(N, T, ...)`` stroke episodes."""
-    params = _with_defaults(params, STROKE_MODEL_PARAMS)
+    params = _checked(params, STROKE_MODEL_KEYS, "stroke_model")
     arrays = (np.asarray(strokes), np.asarray(actions), np.asarray(starts), np.asarray(painted))
-    train, validation = split_episodes(arrays, params["validation_fraction"], params["seed"])
+    train, validation = split_validation(arrays, params["validation_fraction"], params["seed"])
 
     def flat(episodes):
         if episodes is None:

@@ -3,9 +3,7 @@
 import logging
 from pathlib import Path
 
-import keras
 import numpy as np
-import pandas as pd
 import pytest
 import yaml
 from kedro.config import OmegaConfigLoader
@@ -13,19 +11,20 @@ from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 from kedro_datasets.pandas import CSVDataset
 from kedro_datasets.tensorflow import TensorFlowModelDataset
-from matplotlib.figure import Figure
 
-from painting_dreams.agent import TrainingConfig
+from painting_dreams.agent import TrainingConfig, dream_mse, stroke_model_painter
+from painting_dreams.agent.runs import run_parameters
+from painting_dreams.datasets import KerasModelDataset
 from painting_dreams.pipelines.agent import create_pipeline
-from painting_dreams.pipelines.agent.nodes import run_parameters
-from painting_dreams.pipelines.agent.pipeline import RUNS
-from tests.agent.conftest import TINY_CRITIC, TINY_POLICY, real_paintings, train_tiny_stroke_model
+from painting_dreams.pipelines.agent.pipeline import configured_runs
+from tests.agent.conftest import TINY_CRITIC, TINY_POLICY, TINY_TRAINING, real_paintings, train_tiny_stroke_model
 
 OUTPUTS = {"agent_policy", "agent_history", "agent_mse_plot", "cma_history", "agent_scores"}
 CATALOG_KEYS = {"{variant}.stroke_model", *(f"{{run}}.{name}" for name in OUTPUTS)}  # the painter: world_model's
 
 
 def test_each_run_has_its_own_namespace_and_painter():
+    RUNS = configured_runs()
     pipeline = create_pipeline()
     assert {n.namespace for n in pipeline.nodes} == set(RUNS) == {"mnist_8", "kmnist_15", "celeba_15", "celeba_30",
                                                                     "celeba_50"}
@@ -47,11 +46,13 @@ def test_catalog_and_parameters_cover_every_run(project_root: Path, env: str):
         if name.startswith("params:") or name.endswith(".targets") or name.endswith(".cma_test_mse"):
             continue  # parameters, data_prep's targets, an in-memory float
         assert name in catalog, f"{name} has no catalog entry"
-    assert isinstance(catalog["mnist_8.agent_policy"], TensorFlowModelDataset)
+    assert type(catalog["mnist_8.agent_policy"]) is KerasModelDataset  # names a damaged file, not "File not found"
+    assert str(catalog["mnist_8.agent_policy"]._describe()["filepath"]) == f"{out}/06_models/agent/mnist_8/policy.keras"
     assert str(catalog["mnist.stroke_model"]._describe()["filepath"]) == f"{out}/06_models/mnist_stroke_model.keras"
 
     agent = config["parameters"]["agent"]
     base = yaml.safe_load((project_root / "conf/base/parameters_agent.yml").read_text())["agent"]
+    RUNS = configured_runs()  # the pipelines' wiring
     assert set(agent["runs"]) == set(RUNS)
     assert set(agent["defaults"]) == set(base["defaults"])
     assert set(agent["defaults"]["training"]) == set(base["defaults"]["training"]), "quick must restate every key"
@@ -59,7 +60,8 @@ def test_catalog_and_parameters_cover_every_run(project_root: Path, env: str):
         params = run_parameters(agent["defaults"], block)
         config = TrainingConfig.from_params(params["training"])
         assert config.strokes == int(run.rsplit("_", 1)[1])
-        assert params["variant"] == RUNS[run][1]
+        assert params["variant"] == RUNS[run].variant
+        assert params["dataset"] == RUNS[run].dataset  # an env changes a run's settings, never its wiring
         assert params["run_dir"] == f"{out}/06_models/agent/{run}"
         seed = run_parameters(agent["defaults"], {**block, "recipe": "seed"})  # the seed's method, any run
         assert seed["policy"]["strokes_per_step"] == 1 and seed["policy"]["canvas_resolution"] == 64
@@ -70,7 +72,7 @@ def test_catalog_and_parameters_cover_every_run(project_root: Path, env: str):
 def test_a_recipe_sits_between_the_defaults_and_the_run():
     defaults = {"recipe": None, "recipes": {"seed": {"training": {"l2_weight": 10.0, "adversarial_weight": 1.0}}},
                 "training": {"l2_weight": 1.0, "adversarial_weight": 0.0, "steps": 5}}
-    run = {"variant": "color", "run_dir": "x", "training": {"steps": 9, "l2_weight": 2.0}}
+    run = {"dataset": "celeba", "variant": "color", "run_dir": "x", "training": {"steps": 9, "l2_weight": 2.0}}
     assert run_parameters(defaults, run)["training"] == {"l2_weight": 2.0, "adversarial_weight": 0.0, "steps": 9}
     seed = run_parameters(defaults, {**run, "recipe": "seed"})  # the recipe wins over the run
     assert seed["training"] == {"l2_weight": 10.0, "adversarial_weight": 1.0, "steps": 9}
@@ -93,17 +95,18 @@ def stroke_model():
     return train_tiny_stroke_model("mnist", strokes=300, steps=100)
 
 
+@pytest.mark.slow
 def test_the_mnist_run_trains_scores_and_resumes_on_rerun(stroke_model, tmp_path, caplog):
     targets = {"train": real_paintings(16, seed=3), "test": real_paintings(6, seed=4)}
     defaults = {
-        "compositor": "alpha_over", "fixed_fields": {}, "max_train_images": None, "max_test_images": 4,
-        "policy": TINY_POLICY, "critic": TINY_CRITIC,
-        "training": {"strokes": 3, "steps": 4, "batch_size": 4, "critic_steps": 1, "l2_weight": 10.0,
+        "compositor": "alpha_over", "discrete_actions": "straight_through", "fixed_fields": {},
+        "max_train_images": None, "max_test_images": 4, "policy": TINY_POLICY, "critic": TINY_CRITIC,
+        "training": {**TINY_TRAINING, "steps": 4, "batch_size": 4, "policy_learning_rate": 1e-4,
                      "checkpoint_every": 2, "log_every": 2, "untrained_eval_size": 4, "collapse_window": 2},
         "cma_baseline": {"hidden": 4, "pooled_cells": 4, "generations": 2, "population": 4, "fitness_targets": 2,
                          "sigma": 0.5, "seed": 0},
     }
-    run = {"variant": "mnist", "run_dir": str(tmp_path / "run"), "compositor": "darker_of",
+    run = {"dataset": "mnist", "variant": "mnist", "run_dir": str(tmp_path / "run"), "compositor": "darker_of",
            "fixed_fields": {"jump": 0.0}, "training": {"strokes": 3}}
 
     def catalog(steps):
@@ -124,11 +127,19 @@ def test_the_mnist_run_trains_scores_and_resumes_on_rerun(stroke_model, tmp_path
     SequentialRunner().run(pipeline, first)
     history = first["mnist_8.agent_history"].load()
     assert list(history["step"]) == [1, 2, 3, 4]
-    assert isinstance(first["mnist_8.agent_mse_plot"].load(), Figure)
-    scores = first["mnist_8.agent_scores"].load()
-    assert isinstance(scores, pd.DataFrame) and len(scores) == 4 and np.isfinite(scores["test_dream_mse"]).all()
+    curve = first["mnist_8.agent_mse_plot"].load().axes[0].lines[0]  # the raw batch MSE, step by step
+    np.testing.assert_array_equal(curve.get_xdata(), history["step"])
+    np.testing.assert_allclose(curve.get_ydata(), history["mse"])
     assert set(first["mnist_8.cma_history"].load()["generation"]) == {1, 2}
-    assert isinstance(keras.saving.load_model(tmp_path / "policy.keras"), keras.Model)
+
+    # The scores are each agent's dream MSE on the first 4 test images; the saved policy paints the trained one's.
+    test, painter = targets["test"][:4], stroke_model_painter(stroke_model, "mnist", "darker_of")
+    scores = first["mnist_8.agent_scores"].load().set_index("agent")["test_dream_mse"]
+    assert scores.index[0] == "blank canvas" and scores.index[-1].startswith("backprop policy")
+    assert scores.iloc[0] == pytest.approx(float(np.mean(np.square(1.0 - test))), rel=1e-6)
+    assert len(scores) == 4 and np.isfinite(scores).all()
+    policy = first["mnist_8.agent_policy"].load()
+    assert scores.iloc[-1] == pytest.approx(dream_mse(policy, painter, test, 3), rel=1e-5)
 
     second = catalog(6)  # `kedro run` again, asking for more steps: it carries on from step 4
     with caplog.at_level(logging.INFO, logger="painting_dreams.agent.training"):

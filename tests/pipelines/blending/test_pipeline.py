@@ -24,8 +24,8 @@ def test_one_report_and_calibration_per_variant():
     pipeline = create_pipeline()
     assert {node.namespace for node in pipeline.nodes} == {"mnist", "color"}
     mnist = pipeline.only_nodes_with_namespaces(["mnist"])
-    assert mnist.inputs() == {"mnist.stroke_episodes", "mnist.canvas_episodes", "mnist.vae", "mnist.mdn_rnn",
-                              "mnist.stroke_model", "params:world_model", "params:world_model_report",
+    assert mnist.inputs() == {"mnist.stroke_episodes", "mnist.canvas_episodes", "mnist.episode_split", "mnist.vae",
+                              "mnist.mdn_rnn", "mnist.stroke_model", "params:world_model", "params:world_model_report",
                               "params:world_model_report.sweeps.mnist", "params:blending"}
     assert mnist.all_outputs() == {f"mnist.{name}" for name in (
         "world_model_scores", "default_painter", "stroke_rows_figure", "sweep_figures", "held_out_canvas_episodes",
@@ -55,6 +55,7 @@ def test_a_figure_episode_out_of_range_is_named():
         plot_blending(held_out, np.zeros((2, 3, 64, 64, 4)), {"painter": "stroke_model"}, {"figure_episode": 5})
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("variant", ["mnist", "color"])
 def test_the_chain_scores_world_models_and_calibrates_blending(variant, small_episodes, tmp_path):
     catalog = world_model_catalog(tmp_path, small_episodes, tiny_parameters(tmp_path))
@@ -95,3 +96,13 @@ def test_the_chain_scores_world_models_and_calibrates_blending(variant, small_ep
     for name in (f"{variant}_stroke_rows.png", f"{variant}_blending.png", *(f"{variant}_sweeps/{s}" for s in sweeps)):
         with Image.open(figures / name) as image:
             assert image.format == "PNG" and min(image.size) > 100
+
+
+def test_the_report_and_the_calibration_are_two_tagged_parts():
+    pipeline = create_pipeline()
+    names = lambda tag: {node.name.split(".")[-1] for node in pipeline.only_nodes_with_tags(tag).nodes}  # noqa: E731
+    assert names("world_model_report") == {"score_world_models", "choose_default_painter", "plot_stroke_rows",
+                                           "plot_sweeps"}
+    assert names("blending_calibration") == {"replay_held_out_canvas_episodes", "paint_world_model_strokes",
+                                             "score_blending", "plot_blending"}
+    assert len(pipeline.nodes) == 2 * 8  # both variants, every node in one of the two parts

@@ -8,7 +8,6 @@ import yaml
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
 from kedro_datasets.pillow import ImageDataset
-from PIL import Image
 
 from painting_dreams.datasets import CelebADataset, IdxDataset, NumpyDataset
 from painting_dreams.pipelines.data_prep import create_pipeline
@@ -84,8 +83,14 @@ def test_the_pipeline_runs_on_the_shared_copies(shared_data: Path, tmp_path: Pat
     np.testing.assert_array_equal(targets["celeba"]["test"][0], expected)
 
     grid = catalog["mnist.target_grid"].load()
-    assert isinstance(grid, Image.Image) and grid.size == (2 + 4 * 66, 2 + 2 * 66)
-    assert np.asarray(grid)[0, 0].tolist() == [128, 128, 128]
+    assert grid.size == (2 + 4 * 66, 2 + 2 * 66)  # 4 columns; a row of train targets, then a row of test targets
+    pixels = np.asarray(grid.convert("RGB"))
+    assert pixels[0, 0].tolist() == [128, 128, 128]  # grey padding
+    for split, top in (("train", 2), ("test", 2 + 66)):
+        for column in range(4):
+            left = 2 + column * 66
+            np.testing.assert_array_equal(pixels[top:top + 64, left:left + 64],
+                                          np.rint(targets["mnist"][split][column] * 255).astype(np.uint8))
 
 
 @pytest.mark.parametrize("name", ["mnist.train_images", "kmnist.train_images_npz", "celeba.images"])

@@ -7,7 +7,6 @@ import pytest
 import yaml
 from kedro.io import DataCatalog, MemoryDataset
 from kedro.runner import SequentialRunner
-from matplotlib.figure import Figure
 
 from painting_dreams.datasets.episodes_dataset import EpisodesDataset
 from painting_dreams.episodes import Episodes
@@ -25,7 +24,8 @@ def quick_parameters(project_root: Path) -> dict:
 
 def test_pipeline_has_the_four_combinations():
     pipeline = create_pipeline()
-    assert pipeline.outputs() == {f"{v}.{k}_episodes_figure" for v in ("mnist", "color") for k in ("canvas", "stroke")}
+    figures = {f"{v}.{k}_episodes_figure" for v in ("mnist", "color") for k in ("canvas", "stroke")}
+    assert pipeline.outputs() == figures | {"mnist.episode_split", "color.episode_split"}
     assert {n.name for n in pipeline.nodes} >= {"mnist.generate_stroke_episodes", "color.plot_canvas_episodes"}
 
 
@@ -36,6 +36,7 @@ def test_episodes_pipeline_runs_on_quick_parameters(tmp_path, quick_parameters):
         for kind in ("canvas", "stroke"):
             datasets[f"{variant}.{kind}_episodes"] = EpisodesDataset(filepath=str(tmp_path / variant / kind))
             datasets[f"{variant}.{kind}_episodes_figure"] = MemoryDataset()
+        datasets[f"{variant}.episode_split"] = MemoryDataset()
     catalog = DataCatalog(datasets=datasets)
 
     SequentialRunner().run(pipeline, catalog)
@@ -50,7 +51,13 @@ def test_episodes_pipeline_runs_on_quick_parameters(tmp_path, quick_parameters):
             assert manifest["seed"] == quick_parameters[variant]["seed"]
             assert len(manifest["chunks"]) == -(-len(episodes) // quick_parameters["chunk_size"])
             assert ("strokes" in episodes.keys) == (kind == "stroke")
-            assert isinstance(catalog[f"{variant}.{kind}_episodes_figure"].load(), Figure)
+            # the figure shows the first stored episodes' canvases, one strip per episode
+            figure = catalog[f"{variant}.{kind}_episodes_figure"].load()
+            first = episodes.arrays(["canvases"], episodes=slice(0, quick_parameters["figure_episodes"]))["canvases"]
+            np.testing.assert_array_equal(figure.axes[0].images[0].get_array(), episode_mosaic(first))
+        # one split per variant, for its stroke and canvas episodes: the last 6 of 64 held out
+        assert catalog[f"{variant}.episode_split"].load() == {"held_out_fraction": 0.1, "train": [0, 58],
+                                                              "held_out": [58, 64]}
 
 
 def test_generate_episodes_node_builds_a_lazy_stream(quick_parameters):
@@ -66,5 +73,10 @@ def test_episode_strip_figure(tmp_path):
     assert mosaic.shape == (2 * 10 + 2, 3 * 10 + 2, 3)
     assert (mosaic[12:20, 22:30] == 0).all()
     figure = plot_episode_strips(canvases, np.array([[False, True, True], [False, False, True]]), title="t")
+    axes = figure.axes[0]
+    np.testing.assert_array_equal(axes.images[0].get_array(), mosaic)
+    crosses = axes.collections[0].get_offsets()  # a red x on each step that paints nothing, in its tile's corner
+    np.testing.assert_array_equal(crosses, [[2 + 6, 2 + 6], [2 + 6, 12 + 6], [12 + 6, 12 + 6]])
+    assert axes.get_title() == "t"
     figure.savefig(tmp_path / "strip.png")
-    assert (tmp_path / "strip.png").stat().st_size > 0
+    assert (tmp_path / "strip.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

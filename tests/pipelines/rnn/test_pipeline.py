@@ -15,7 +15,8 @@ def test_one_mdn_rnn_per_variant():
     pipeline = create_pipeline()
     assert {node.namespace for node in pipeline.nodes} == {"mnist", "color"}
     color = pipeline.only_nodes_with_namespaces(["color"])
-    assert color.inputs() == {"color.stroke_episodes", "color.vae", "params:world_model", "params:rnn"}
+    assert color.inputs() == {"color.stroke_episodes", "color.episode_split", "color.vae", "params:world_model",
+                              "params:rnn"}
     assert color.outputs() == {"color.mdn_rnn", "color.mdn_rnn_history"}
     assert_catalog_declares(pipeline)
 
@@ -41,5 +42,5 @@ def test_stale_latents_are_refused(small_episodes, tmp_path):
     latents = {"mu": np.zeros((5, 20, 64), np.float32), "logvar": np.zeros((5, 20, 64), np.float32)}
     parameters = tiny_parameters(tmp_path)
     with pytest.raises(ValueError, match=r"stroke_latents hold \(5, 20\).*\(18, 20\).*rerun"):
-        train_latent_mdn_rnn(latents, catalog["mnist.stroke_episodes"].load(), parameters["world_model"],
-                             parameters["rnn"])
+        train_latent_mdn_rnn(latents, catalog["mnist.stroke_episodes"].load(), catalog["mnist.episode_split"].load(),
+                             parameters["world_model"], parameters["rnn"])

@@ -12,7 +12,8 @@ def test_one_stroke_model_per_variant():
     pipeline = create_pipeline()
     assert {node.namespace for node in pipeline.nodes} == {"mnist", "color"}
     mnist = pipeline.only_nodes_with_namespaces(["mnist"])
-    assert mnist.inputs() == {"mnist.stroke_episodes", "params:world_model", "params:stroke_model"}
+    assert mnist.inputs() == {"mnist.stroke_episodes", "mnist.episode_split", "params:world_model",
+                              "params:stroke_model"}
     assert mnist.outputs() == {"mnist.stroke_model", "mnist.stroke_model_history"}
     assert_catalog_declares(pipeline)
 
@@ -25,8 +26,10 @@ def test_stroke_model_learns_and_saves_the_agents_painter(small_episodes, tmp_pa
     assert (tmp_path / "06_models" / "mnist_stroke_model.keras").is_file()  # where the agent reads it
     model = catalog["mnist.stroke_model"].load()
     assert isinstance(model, StrokeModel) and model.variant == "mnist"  # the variant comes from the episodes
-    strokes = model((np.full((2, 2), 0.3, np.float32), np.full((2, 7), 0.6, np.float32)))
+    strokes = np.asarray(model((np.full((2, 2), 0.3, np.float32), np.full((2, 7), 0.6, np.float32))))
     assert strokes.shape == (2, 64, 64, 4)
+    assert strokes.min() >= 0.0 and strokes.max() <= 1.0 and (strokes[..., :3] <= strokes[..., 3:] + 1e-6).all()
+    np.testing.assert_array_equal(strokes[0], strokes[1])  # a function of (start, action) only
     history = catalog["mnist.stroke_model_history"].load()
     assert history["train_episodes"] == 18 and len(history["loss"]) == 8
     assert history["loss"][-1] < history["loss"][0]

@@ -12,7 +12,7 @@ def test_one_vae_per_variant():
     pipeline = create_pipeline()
     assert {node.namespace for node in pipeline.nodes} == {"mnist", "color"}
     mnist = pipeline.only_nodes_with_namespaces(["mnist"])
-    assert mnist.inputs() == {"mnist.stroke_episodes", "params:world_model", "params:vae"}
+    assert mnist.inputs() == {"mnist.stroke_episodes", "mnist.episode_split", "params:world_model", "params:vae"}
     assert mnist.outputs() == {"mnist.vae", "mnist.vae_history"}
     assert_catalog_declares(pipeline)
 

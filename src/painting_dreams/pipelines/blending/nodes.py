@@ -16,25 +16,24 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from painting_dreams.episodes import Episodes
-from painting_dreams.episodes.split import split_episodes
+from painting_dreams.episodes.split import saved_split
 from painting_dreams.paint.actions import ActionLayout
-from painting_dreams.world_model.blending import (
+from painting_dreams.paint.replay import play, stroke_renderer
+from painting_dreams.evaluation.blending import (
     blending_errors,
     blending_figure,
     composite_episodes,
     paint_episode_strokes,
-    replay_strokes,
 )
 from painting_dreams.world_model.compositors import COMPOSITORS
-from painting_dreams.world_model.evaluate import (
+from painting_dreams.evaluation.world_models import (
     evaluate_painter,
     evaluate_vae,
-    mypaint_stroke_renderer,
     stroke_rows_figure,
     sweep_figure,
 )
 from painting_dreams.world_model.mdn_rnn import MDNRNN
-from painting_dreams.world_model.painters import Painter, StrokeModelPainter, WorldModelsPainter
+from painting_dreams.world_model.stroke_renderers import Painter, StrokeModelPainter, WorldModelsPainter
 from painting_dreams.world_model.stroke_model import StrokeModel
 from painting_dreams.world_model.vae import ConvVAE
 
@@ -53,15 +52,16 @@ def build_painter(name: str, vae: ConvVAE, mdn_rnn: MDNRNN, stroke_model: Stroke
     raise ValueError(f"unknown painter {name!r}: choose one of {', '.join(PAINTERS)}")
 
 
-def _held_out(episodes: Episodes, world_model: dict[str, Any], keys: list[str], limit: int | None) -> dict:
-    split = split_episodes(len(episodes), world_model["held_out_fraction"], max_held_out=limit)
+def _held_out(episodes: Episodes, episode_split: dict, keys: list[str], limit: int | None) -> dict:
+    kind = "stroke" if episodes.manifest["stroke_mode"] else "canvas"
+    split = saved_split(episode_split, len(episodes), kind, max_held_out=limit)
     return episodes.arrays(keys, episodes=split.held_out)
 
 
-def score_world_models(stroke_episodes: Episodes, vae: ConvVAE, mdn_rnn: MDNRNN, stroke_model: StrokeModel,
-                       world_model: dict[str, Any], report: dict[str, Any]) -> pd.DataFrame:
+def score_world_models(stroke_episodes: Episodes, episode_split: dict, vae: ConvVAE, mdn_rnn: MDNRNN,
+                       stroke_model: StrokeModel, world_model: dict[str, Any], report: dict[str, Any]) -> pd.DataFrame:
     """Held-out MSE of a blank canvas, the VAE's reconstructions and each painter, each with its ratio to blank."""
-    e = _held_out(stroke_episodes, world_model, ["strokes", "actions", "start", "painted"],
+    e = _held_out(stroke_episodes, episode_split, ["strokes", "actions", "start", "painted"],
                   world_model["max_held_out_episodes"])
     variant, batch_size = stroke_episodes.manifest["variant"], report["batch_size"]
     vae_scores = evaluate_vae(vae, e["strokes"], e["actions"], e["painted"], variant, batch_size)
@@ -93,10 +93,10 @@ def choose_default_painter(world_model_scores: pd.DataFrame, report: dict[str, A
     return choice
 
 
-def plot_stroke_rows(stroke_episodes: Episodes, vae: ConvVAE, mdn_rnn: MDNRNN, stroke_model: StrokeModel,
-                     world_model: dict[str, Any], report: dict[str, Any]) -> Figure:
+def plot_stroke_rows(stroke_episodes: Episodes, episode_split: dict, vae: ConvVAE, mdn_rnn: MDNRNN,
+                     stroke_model: StrokeModel, report: dict[str, Any]) -> Figure:
     """The seed's rows for the first held-out episodes: real strokes, VAE, VAE + MDN-RNN, stroke model."""
-    e = _held_out(stroke_episodes, world_model, ["strokes", "actions", "start"], report["rows_episodes"])
+    e = _held_out(stroke_episodes, episode_split, ["strokes", "actions", "start"], report["rows_episodes"])
     painters = {PAINTERS[name]: build_painter(name, vae, mdn_rnn, stroke_model) for name in PAINTERS}
     return stroke_rows_figure(e["strokes"], e["actions"], e["start"], vae=vae, painters=painters,
                               episodes=range(len(e["strokes"])))
@@ -113,7 +113,7 @@ def plot_sweeps(vae: ConvVAE, mdn_rnn: MDNRNN, stroke_model: StrokeModel, defaul
                          f"({', '.join(layout.fields)})")
     action = np.array([sweeps["action"][field] for field in layout.fields], np.float32)
     painter = build_painter(default_painter["painter"], vae, mdn_rnn, stroke_model)
-    render_real = mypaint_stroke_renderer(variant)
+    render_real = stroke_renderer(variant)
     values = np.linspace(0.0, 1.0, sweeps["steps"])
     figures = {}
     for field in sweeps["fields"]:
@@ -122,15 +122,17 @@ def plot_sweeps(vae: ConvVAE, mdn_rnn: MDNRNN, stroke_model: StrokeModel, defaul
         figure.suptitle(f"{variant}: {field} from 0 to 1, MyPaint above, {PAINTERS[default_painter['painter']]} "
                         "(default painter) below", fontsize=8)
         figures[f"{field}.png"] = figure
+    render_real.close()
     return figures
 
 
-def replay_held_out_canvas_episodes(canvas_episodes: Episodes, world_model: dict[str, Any],
+def replay_held_out_canvas_episodes(canvas_episodes: Episodes, episode_split: dict,
                                     blending: dict[str, Any]) -> dict[str, Any]:
     """Held-out canvas episodes with MyPaint's own single strokes of each step, replayed in stroke mode."""
-    e = _held_out(canvas_episodes, world_model, ["actions", "start", "painted", "canvases"], blending["max_episodes"])
+    e = _held_out(canvas_episodes, episode_split, ["actions", "start", "painted", "canvases"], blending["max_episodes"])
     m = canvas_episodes.manifest
-    strokes = replay_strokes(e["actions"], m["variant"], width=m["width"], height=m["height"], brush=m["brush"])
+    strokes = play(e["actions"], m["variant"], absolute=False, stroke_mode=True, width=m["width"], height=m["height"],
+                   brush=m["brush"]).strokes
     return {**e, "strokes": strokes, "variant": m["variant"]}
 
 

@@ -1,7 +1,12 @@
 """``blending``: the world-model report and the blending calibration of each action variant.
 
-One namespace per variant (``mnist``, ``color``). In: ``<variant>.stroke_episodes``,
-``<variant>.canvas_episodes``, ``<variant>.vae``, ``<variant>.mdn_rnn``, ``<variant>.stroke_model``.
+Two parts, each with its own tag, so either can run alone (``kedro run --pipeline blending --tags
+world_model_report`` or ``--tags blending_calibration``): the **world-model report** scores the VAE
+and both painters against MyPaint's strokes and picks the default painter; the **blending
+calibration** composites MyPaint's own single strokes (and the default painter's) with each
+compositor against MyPaint's canvases. One namespace per variant (``mnist``, ``color``). In: ``<variant>.stroke_episodes``,
+``<variant>.canvas_episodes``, their ``<variant>.episode_split`` (scores and calibration use its
+held-out episodes), ``<variant>.vae``, ``<variant>.mdn_rnn``, ``<variant>.stroke_model``.
 Out: ``world_model_scores`` (held-out MSE of the VAE and both painters vs blank),
 ``default_painter`` (the painter with the lowest ratio), ``stroke_rows_figure``,
 ``sweep_figures``, ``blending_scores`` (per source of strokes and compositor) and ``blending_figure``.
@@ -31,19 +36,19 @@ def create_pipeline(**kwargs) -> Pipeline:
 def _variant_pipeline(variant: str) -> Pipeline:
     report = [
         Node(func=score_world_models,
-             inputs=["stroke_episodes", *MODELS, "params:world_model", "params:world_model_report"],
+             inputs=["stroke_episodes", "episode_split", *MODELS, "params:world_model", "params:world_model_report"],
              outputs="world_model_scores", name="score_world_models"),
         Node(func=choose_default_painter, inputs=["world_model_scores", "params:world_model_report"],
              outputs="default_painter", name="choose_default_painter"),
         Node(func=plot_stroke_rows,
-             inputs=["stroke_episodes", *MODELS, "params:world_model", "params:world_model_report"],
+             inputs=["stroke_episodes", "episode_split", *MODELS, "params:world_model_report"],
              outputs="stroke_rows_figure", name="plot_stroke_rows"),
         Node(func=plot_sweeps, inputs=[*MODELS, "default_painter", "params:sweeps"],
              outputs="sweep_figures", name="plot_sweeps"),
     ]
     calibration = [
         Node(func=replay_held_out_canvas_episodes,
-             inputs=["canvas_episodes", "params:world_model", "params:blending"],
+             inputs=["canvas_episodes", "episode_split", "params:blending"],
              outputs="held_out_canvas_episodes", name="replay_held_out_canvas_episodes"),
         Node(func=paint_world_model_strokes,
              inputs=["held_out_canvas_episodes", "default_painter", *MODELS, "params:blending"],
@@ -55,7 +60,7 @@ def _variant_pipeline(variant: str) -> Pipeline:
              outputs="blending_figure", name="plot_blending"),
     ]
     return Pipeline(
-        report + calibration,
+        Pipeline(report, tags="world_model_report") + Pipeline(calibration, tags="blending_calibration"),
         namespace=variant,
         parameters={
             "params:world_model": "params:world_model",

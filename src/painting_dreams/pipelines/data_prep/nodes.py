@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from painting_dreams.targets import cap_split, digit_targets, face_targets, images_from_npz, tile_images
+from painting_dreams.image_grid import tile_images
+from painting_dreams.targets import cap_split, digit_targets, face_targets, images_from_npz
 
 
 def unpack_npz_images(arrays: Mapping[str, np.ndarray]) -> np.ndarray:

@@ -6,6 +6,7 @@ from matplotlib.figure import Figure
 
 from painting_dreams.episodes import EpisodeSpec, Episodes, EpisodeStream
 from painting_dreams.episodes.figures import plot_episode_strips
+from painting_dreams.episodes.split import split_episodes
 
 
 def generate_episodes(variant: dict, kind: dict, settings: dict) -> EpisodeStream:
@@ -14,6 +15,12 @@ def generate_episodes(variant: dict, kind: dict, settings: dict) -> EpisodeStrea
                        width=settings["canvas_size"], height=settings["canvas_size"])
     return EpisodeStream(spec, episodes=kind["episodes"], seed=variant["seed"], chunk_size=settings["chunk_size"],
                          workers=settings["workers"], progress=settings["progress"])
+
+
+def split_stroke_episodes(stroke_episodes: Episodes, settings: dict) -> dict:
+    """The variant's one split: the episodes every world model trains on and those held out to score them."""
+    split = split_episodes(len(stroke_episodes), settings["held_out_fraction"])
+    return {"held_out_fraction": settings["held_out_fraction"], **split.to_dict()}
 
 
 def plot_episodes(episodes: Episodes, settings: dict) -> Figure:

@@ -1,13 +1,15 @@
-"""``episodes``: canvas and stroke episodes, and their strips, for each action variant.
+"""``episodes``: canvas and stroke episodes, their strips and their split, for each action variant.
 
 One namespace per variant (``mnist``, ``color``) holding ``canvas_episodes``,
-``stroke_episodes`` and their ``*_figure`` strips.
+``stroke_episodes``, their ``*_figure`` strips and ``episode_split``: which episodes the world
+models train on and which are held out (the last ``episodes.held_out_fraction``), read by the
+``vae``, ``rnn``, ``stroke_model`` and ``blending`` pipelines.
 """
 
 from kedro.pipeline import Node, Pipeline, pipeline
 
 from painting_dreams.paint.actions import VARIANTS
-from painting_dreams.pipelines.episodes.nodes import generate_episodes, plot_episodes
+from painting_dreams.pipelines.episodes.nodes import generate_episodes, plot_episodes, split_stroke_episodes
 
 KINDS = ("canvas", "stroke")
 
@@ -33,6 +35,8 @@ def _variant_pipeline(variant: str) -> Pipeline:
                 name=f"plot_{kind}_episodes",
             ),
         ]
+    nodes.append(Node(func=split_stroke_episodes, inputs=["stroke_episodes", "params:settings"],
+                      outputs="episode_split", name="split_stroke_episodes"))
     return pipeline(
         Pipeline(nodes),
         namespace=variant,

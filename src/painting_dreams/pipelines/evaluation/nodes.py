@@ -1,8 +1,11 @@
-"""Nodes of the ``evaluation`` pipeline: thin calls into :mod:`painting_dreams.evaluation`."""
+"""Nodes of the ``evaluation`` pipeline: thin calls into :mod:`painting_dreams.evaluation`.
+
+The nodes that need the agent run take ``agent.defaults`` and the run's block, read as one
+:class:`~painting_dreams.agent.runs.AgentRun` (its dataset, stroke count, dream painter...).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import keras
@@ -11,11 +14,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 import painting_dreams.world_model.stroke_model  # noqa: F401  registers StrokeModel, so its .keras file loads
-from painting_dreams.agent.training import TrainingConfig
+from painting_dreams.agent.runs import AgentRun
 from painting_dreams.evaluation import (
     SEED_RESULTS,
     exploitation_figure,
-    replay_in_mypaint,
     stroke_by_stroke_frames,
     summarise_transfer,
     transfer_grid,
@@ -23,51 +25,46 @@ from painting_dreams.evaluation import (
 from painting_dreams.evaluation.figures import refinement_curve
 from painting_dreams.evaluation.modes import evaluate_modes, settings_for
 from painting_dreams.evaluation.paint_and_score import paint_and_score
-from painting_dreams.pipelines.agent.nodes import dream_painter, run_parameters
+from painting_dreams.image_grid import to_uint8
+from painting_dreams.paint.replay import replay_in_mypaint
 from painting_dreams.refine import dream_paint
 
 
-def _to_uint8(images: np.ndarray) -> np.ndarray:
-    return np.round(np.clip(images, 0.0, 1.0) * 255).astype(np.uint8)
-
-
 def paint_and_score_test_images(policy: keras.Model, stroke_model: keras.Model, targets: dict[str, np.ndarray],
-                                defaults: dict, run: dict, evaluation: dict[str, Any]
+                                defaults: dict, run_params: dict, evaluation: dict[str, Any]
                                 ) -> tuple[np.ndarray, pd.DataFrame, np.ndarray, np.ndarray]:
     """The trained agent paints the first test images in the dream, real MyPaint replays its actions, each
     image is scored (as the ``evaluate`` command does): actions, scores, final dream and real paintings (uint8)."""
-    params = run_parameters(defaults, run)
-    strokes = TrainingConfig.from_params(params["training"]).strokes
+    run = AgentRun.from_params(defaults, run_params)
     test = targets["test"][: evaluation["max_test_images"]]
-    scored = paint_and_score(policy, dream_painter(stroke_model, params), test, strokes,
-                             fixed_fields=params["fixed_fields"], batch_size=evaluation["batch_size"],
+    scored = paint_and_score(policy, run.dream_painter(stroke_model), test, run.strokes,
+                             fixed_fields=run.fixed_fields, batch_size=evaluation["batch_size"],
                              exploit_threshold=evaluation["exploit_threshold"])
-    return scored.actions, scored.scores, _to_uint8(scored.dream), scored.real
+    return scored.actions, scored.scores, to_uint8(scored.dream), scored.real
 
 
-def summarise_run(scores: pd.DataFrame, defaults: dict, run: dict, dataset: str) -> pd.DataFrame:
+def summarise_run(scores: pd.DataFrame, defaults: dict, run_params: dict) -> pd.DataFrame:
     """One results row for this dataset x stroke count x agent, beside the seed's figure."""
-    params = run_parameters(defaults, run)
-    strokes = TrainingConfig.from_params(params["training"]).strokes
-    return summarise_transfer(scores, dataset, strokes, agent="spiral_backprop")
+    run = AgentRun.from_params(defaults, run_params)
+    return summarise_transfer(scores, run.dataset, run.strokes, agent="spiral_backprop")
 
 
 def plot_transfer_grid(targets: dict[str, np.ndarray], dream_images: np.ndarray, real_images: np.ndarray,
-                       scores: pd.DataFrame, defaults: dict, run: dict, evaluation: dict[str, Any]) -> Figure:
+                       scores: pd.DataFrame, defaults: dict, run_params: dict, evaluation: dict[str, Any]) -> Figure:
     """Target | dream | real MyPaint for the first test images."""
-    name = Path(run_parameters(defaults, run)["run_dir"]).name
+    name = AgentRun.from_params(defaults, run_params).name
     test = targets["test"][: len(dream_images)]
     return transfer_grid(test, dream_images / 255.0, real_images / 255.0, scores, evaluation["grid_images"],
                          f"{name}: target | dream | real")
 
 
 def animate_strokes(targets: dict[str, np.ndarray], actions: np.ndarray, stroke_model: keras.Model, defaults: dict,
-                    run: dict, evaluation: dict[str, Any]) -> list[np.ndarray]:
+                    run_params: dict, evaluation: dict[str, Any]) -> list[np.ndarray]:
     """GIF frames of the first test paintings stroke by stroke: target | dream | real (both painted again, every stroke)."""
-    params = run_parameters(defaults, run)
+    run = AgentRun.from_params(defaults, run_params)
     count = evaluation["gif_images"]
-    dream_steps = dream_paint(dream_painter(stroke_model, params), actions[:count], every_stroke=True)
-    real_steps = replay_in_mypaint(actions[:count], params["variant"], progress=False)
+    dream_steps = dream_paint(run.dream_painter(stroke_model), actions[:count], every_stroke=True)
+    real_steps = replay_in_mypaint(actions[:count], run.variant, progress=False)
     return stroke_by_stroke_frames(targets["test"][:count], dream_steps, real_steps / 255.0, count,
                                    scale=evaluation["gif_scale"])
 
@@ -86,17 +83,15 @@ def collect_results(*tables: pd.DataFrame) -> pd.DataFrame:
 
 
 def compare_modes(policy: keras.Model, stroke_model: keras.Model, targets: dict[str, np.ndarray], defaults: dict,
-                  run: dict, evaluation: dict[str, Any], dataset: str) -> tuple[pd.DataFrame, pd.DataFrame, Figure]:
+                  run_params: dict, evaluation: dict[str, Any]) -> tuple[pd.DataFrame, pd.DataFrame, Figure]:
     """The run's test images painted in every mode (open loop, closed loop, + K refinement steps, from
     scratch): the modes table, real MSE per image and mode, and the MSE-against-K figure."""
-    params = run_parameters(defaults, run)
-    strokes = TrainingConfig.from_params(params["training"]).strokes
-    name = Path(params["run_dir"]).name
-    table, per_image = evaluate_modes(policy, dream_painter(stroke_model, params), targets["test"], strokes,
-                                      params["fixed_fields"], settings_for(evaluation["modes"], name),
+    run = AgentRun.from_params(defaults, run_params)
+    table, per_image = evaluate_modes(policy, run.dream_painter(stroke_model), targets["test"], run.strokes,
+                                      run.fixed_fields, settings_for(evaluation["modes"], run.name),
                                       evaluation["exploit_threshold"])
-    seed = SEED_RESULTS.get((dataset, strokes))
-    table.insert(0, "run", name)
+    seed = SEED_RESULTS.get((run.dataset, run.strokes))
+    table.insert(0, "run", run.name)
     table["seed_mse_dream"] = seed
-    figure = refinement_curve(table, seed, f"{name}: {table['images'].iloc[0]} test images")
+    figure = refinement_curve(table, seed, f"{run.name}: {table['images'].iloc[0]} test images")
     return table, per_image, figure

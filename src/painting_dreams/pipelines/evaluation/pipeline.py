@@ -10,11 +10,11 @@ one). Test images are painted and scored by the ``evaluate`` command's own funct
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial, update_wrapper
 
 from kedro.pipeline import Node, Pipeline
 
-from painting_dreams.pipelines.agent.pipeline import RUNS
+from painting_dreams.agent.runs import AgentRun
+from painting_dreams.pipelines.agent.pipeline import RUN_PARAMS, chosen_runs, in_run_namespace
 from painting_dreams.pipelines.evaluation.nodes import (
     animate_strokes,
     collect_results,
@@ -25,45 +25,36 @@ from painting_dreams.pipelines.evaluation.nodes import (
     summarise_run,
 )
 
-AGENT_PARAMS = ["params:agent_defaults", "params:agent_run"]
-
 
 def create_pipeline(runs: Iterable[str] | None = None, **kwargs) -> Pipeline:
-    """The runs named in ``runs`` (all agent runs by default) and the table of their results."""
-    runs = list(RUNS) if runs is None else list(runs)
+    """The runs named in ``runs`` (all agent runs of conf by default) and the table of their results."""
+    runs = chosen_runs(runs)
     per_run = sum((run_pipeline(run) for run in runs), Pipeline([]))
-    table = Node(func=collect_results, inputs=[f"{run}.transfer_summary" for run in runs],
+    table = Node(func=collect_results, inputs=[f"{run.name}.transfer_summary" for run in runs],
                  outputs="evaluation_results", name="collect_evaluation_results")
-    modes = Node(func=collect_results, inputs=[f"{run}.modes" for run in runs], outputs="evaluation_modes",
+    modes = Node(func=collect_results, inputs=[f"{run.name}.modes" for run in runs], outputs="evaluation_modes",
                  name="collect_evaluation_modes")
     return per_run + Pipeline([table, modes])
 
 
-def run_pipeline(run: str) -> Pipeline:
-    """One agent run's evaluation, in namespace ``run``."""
-    dataset, variant = RUNS[run]
+def run_pipeline(run: AgentRun) -> Pipeline:
+    """One agent run's evaluation, in namespace ``run.name``."""
     nodes = [
         Node(func=paint_and_score_test_images,
-             inputs=["agent_policy", "stroke_model", "targets", *AGENT_PARAMS, "params:evaluation"],
+             inputs=["agent_policy", "stroke_model", "targets", *RUN_PARAMS, "params:evaluation"],
              outputs=["dream_actions", "transfer_scores", "dream_images", "real_images"], name="paint_and_score_test_images"),
-        Node(func=update_wrapper(partial(summarise_run, dataset=dataset), summarise_run), inputs=["transfer_scores", *AGENT_PARAMS],
-             outputs="transfer_summary", name="summarise_run"),
+        Node(func=summarise_run, inputs=["transfer_scores", *RUN_PARAMS], outputs="transfer_summary",
+             name="summarise_run"),
         Node(func=plot_transfer_grid,
-             inputs=["targets", "dream_images", "real_images", "transfer_scores", *AGENT_PARAMS, "params:evaluation"],
+             inputs=["targets", "dream_images", "real_images", "transfer_scores", *RUN_PARAMS, "params:evaluation"],
              outputs="transfer_grid", name="plot_transfer_grid"),
-        Node(func=animate_strokes, inputs=["targets", "dream_actions", "stroke_model", *AGENT_PARAMS, "params:evaluation"],
+        Node(func=animate_strokes, inputs=["targets", "dream_actions", "stroke_model", *RUN_PARAMS, "params:evaluation"],
              outputs="transfer_gif", name="animate_strokes"),
-        Node(func=update_wrapper(partial(compare_modes, dataset=dataset), compare_modes),
-             inputs=["agent_policy", "stroke_model", "targets", *AGENT_PARAMS, "params:evaluation"],
+        Node(func=compare_modes,
+             inputs=["agent_policy", "stroke_model", "targets", *RUN_PARAMS, "params:evaluation"],
              outputs=["modes", "modes_per_image", "refinement_curve"], name="compare_modes"),
         Node(func=plot_exploitation,
              inputs=["targets", "dream_images", "real_images", "transfer_scores", "params:evaluation"],
              outputs="exploitation_examples", name="plot_exploitation"),
     ]
-    return Pipeline(
-        nodes,
-        namespace=run,
-        inputs={"targets": f"{dataset}.targets", "stroke_model": f"{variant}.stroke_model"},
-        parameters={"params:agent_defaults": "params:agent.defaults", "params:agent_run": f"params:agent.runs.{run}",
-                    "params:evaluation": "params:evaluation"},
-    )
+    return in_run_namespace(nodes, run, {"params:evaluation": "params:evaluation"})

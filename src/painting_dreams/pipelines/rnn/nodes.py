@@ -7,31 +7,30 @@ from typing import Any
 import numpy as np
 
 from painting_dreams.episodes import Episodes
-from painting_dreams.episodes.split import split_episodes
+from painting_dreams.episodes.split import saved_split
 from painting_dreams.world_model.mdn_rnn import MDNRNN
 from painting_dreams.world_model.training import encode_strokes, train_mdn_rnn
 from painting_dreams.world_model.vae import ConvVAE
 
 
-def _training_episodes(stroke_episodes: Episodes, world_model: dict[str, Any], parameters: dict[str, Any]) -> slice:
-    return split_episodes(len(stroke_episodes), world_model["held_out_fraction"],
-                          max_train=parameters["max_episodes"]).train
+def _training_episodes(stroke_episodes: Episodes, episode_split: dict, parameters: dict[str, Any]) -> slice:
+    return saved_split(episode_split, len(stroke_episodes), "stroke", max_train=parameters["max_episodes"]).train
 
 
-def encode_stroke_episodes(stroke_episodes: Episodes, vae: ConvVAE, world_model: dict[str, Any],
+def encode_stroke_episodes(stroke_episodes: Episodes, episode_split: dict, vae: ConvVAE,
                            parameters: dict[str, Any]) -> dict[str, np.ndarray]:
     """VAE posteriors ``mu``, ``logvar`` ``(N, T, z)`` of the strokes of the training episodes."""
-    strokes = stroke_episodes.arrays(["strokes"], episodes=_training_episodes(stroke_episodes, world_model,
-                                                                               parameters))["strokes"]
+    episodes = _training_episodes(stroke_episodes, episode_split, parameters)
+    strokes = stroke_episodes.arrays(["strokes"], episodes=episodes)["strokes"]
     mu, logvar = encode_strokes(vae, strokes, batch_size=parameters["encode_batch_size"])
     return {"mu": mu, "logvar": logvar}
 
 
-def train_latent_mdn_rnn(stroke_latents: dict[str, np.ndarray], stroke_episodes: Episodes,
+def train_latent_mdn_rnn(stroke_latents: dict[str, np.ndarray], stroke_episodes: Episodes, episode_split: dict,
                          world_model: dict[str, Any], parameters: dict[str, Any]) -> tuple[MDNRNN, dict]:
     """Train the MDN-RNN to predict each stroke's latent from the previous one and the action."""
-    actions = stroke_episodes.arrays(["actions"], episodes=_training_episodes(stroke_episodes, world_model,
-                                                                               parameters))["actions"]
+    episodes = _training_episodes(stroke_episodes, episode_split, parameters)
+    actions = stroke_episodes.arrays(["actions"], episodes=episodes)["actions"]
     if stroke_latents["mu"].shape[:2] != actions.shape[:2]:
         raise ValueError(
             f"stroke_latents hold {stroke_latents['mu'].shape[:2]} (episodes, steps) but the training episodes are "

@@ -1,7 +1,7 @@
 """``rnn``: the MDN-RNN of each action variant, on the VAE latents of its stroke episodes.
 
-One namespace per variant (``mnist``, ``color``): ``<variant>.stroke_episodes`` and
-``<variant>.vae`` in; ``<variant>.stroke_latents``, ``<variant>.mdn_rnn`` and
+One namespace per variant (``mnist``, ``color``): ``<variant>.stroke_episodes``, their
+``<variant>.episode_split`` and ``<variant>.vae`` in; ``<variant>.stroke_latents``, ``<variant>.mdn_rnn`` and
 ``<variant>.mdn_rnn_history`` out.
 """
 
@@ -21,13 +21,13 @@ def _variant_pipeline(variant: str) -> Pipeline:
         [
             Node(
                 func=encode_stroke_episodes,
-                inputs=["stroke_episodes", "vae", "params:world_model", "params:rnn"],
+                inputs=["stroke_episodes", "episode_split", "vae", "params:rnn"],
                 outputs="stroke_latents",
                 name="encode_stroke_episodes",
             ),
             Node(
                 func=train_latent_mdn_rnn,
-                inputs=["stroke_latents", "stroke_episodes", "params:world_model", "params:rnn"],
+                inputs=["stroke_latents", "stroke_episodes", "episode_split", "params:world_model", "params:rnn"],
                 outputs=["mdn_rnn", "mdn_rnn_history"],
                 name="train_mdn_rnn",
             ),

@@ -1,7 +1,8 @@
 """``stroke_model``: the non-recurrent stroke model of each action variant, trained on its stroke episodes.
 
-One namespace per variant (``mnist``, ``color``): ``<variant>.stroke_episodes`` in,
-``<variant>.stroke_model`` (the painter the agent trains with) and ``<variant>.stroke_model_history`` out.
+One namespace per variant (``mnist``, ``color``): ``<variant>.stroke_episodes`` and their
+``<variant>.episode_split`` in, ``<variant>.stroke_model`` (the painter the agent trains with) and
+``<variant>.stroke_model_history`` out.
 """
 
 from kedro.pipeline import Node, Pipeline
@@ -20,7 +21,7 @@ def _variant_pipeline(variant: str) -> Pipeline:
         [
             Node(
                 func=train_episode_stroke_model,
-                inputs=["stroke_episodes", "params:world_model", "params:stroke_model"],
+                inputs=["stroke_episodes", "episode_split", "params:world_model", "params:stroke_model"],
                 outputs=["stroke_model", "stroke_model_history"],
                 name="train_stroke_model",
             ),

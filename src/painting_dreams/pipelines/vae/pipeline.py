@@ -1,7 +1,7 @@
 """``vae``: the ConvVAE of each action variant, trained on its stroke episodes.
 
-One namespace per variant (``mnist``, ``color``): ``<variant>.stroke_episodes`` in,
-``<variant>.vae`` and ``<variant>.vae_history`` out.
+One namespace per variant (``mnist``, ``color``): ``<variant>.stroke_episodes`` and their
+``<variant>.episode_split`` in, ``<variant>.vae`` and ``<variant>.vae_history`` out.
 """
 
 from kedro.pipeline import Node, Pipeline
@@ -20,7 +20,7 @@ def _variant_pipeline(variant: str) -> Pipeline:
         [
             Node(
                 func=train_stroke_vae,
-                inputs=["stroke_episodes", "params:world_model", "params:vae"],
+                inputs=["stroke_episodes", "episode_split", "params:world_model", "params:vae"],
                 outputs=["vae", "vae_history"],
                 name="train_vae",
             ),

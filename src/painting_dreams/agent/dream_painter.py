@@ -5,7 +5,7 @@ differentiable way to turn them into a new canvas. :class:`DreamPainter` gets it
 
 * a world-model painter, anything with ``initial_state(batch)`` and
   ``step(actions, starts, state) -> (stroke RGBA, state)`` (the
-  :class:`~painting_dreams.world_model.painters.Painter` protocol: the stroke model, or VAE +
+  :class:`~painting_dreams.world_model.stroke_renderers.Painter` protocol: the stroke model, or VAE +
   MDN-RNN), or any plain function ``actions (B, A) -> stroke (B, 64, 64, 4)`` (see
   :meth:`DreamPainter.from_function`); strokes are premultiplied RGBA in [0, 1];
 * a compositor of :mod:`painting_dreams.world_model.compositors` by name (``alpha_over``,
@@ -32,7 +32,7 @@ import tensorflow as tf
 
 from painting_dreams.paint.actions import ActionLayout
 from painting_dreams.world_model.compositors import COMPOSITORS, composite
-from painting_dreams.world_model.painters import StrokeModelPainter
+from painting_dreams.world_model.stroke_renderers import StrokeModelPainter
 
 CompositeFn = Callable[[tf.Tensor, tf.Tensor], tf.Tensor]
 DISCRETE_MODES = ("straight_through", "soft")

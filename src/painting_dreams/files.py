@@ -1,12 +1,17 @@
-"""Writing user-facing files whole or not at all, and checking where they go before any work is done."""
+"""Files: written whole or not at all, output folders checked before any work is done, and model files
+checked to be whole before they are read."""
 
 from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
+
+import fsspec
 
 
 class OutputDirError(ValueError):
@@ -80,3 +85,31 @@ def atomic_set(paths: dict[str, Path]) -> Iterator[dict[str, Path]]:
         for tmp in temporary.values():
             tmp.unlink(missing_ok=True)
         raise
+
+
+class UnreadableModelError(ValueError):
+    """A ``.keras`` file that is missing, truncated or not a ``.keras`` file at all."""
+
+
+def check_keras_file(path: str, fs: fsspec.AbstractFileSystem | None = None,
+                     fix: str = "save or copy it again") -> None:
+    """Raise :class:`UnreadableModelError` naming ``path`` and ``fix`` unless it is a complete ``.keras`` archive."""
+    fs = fs or fsspec.filesystem("file")
+    if not fs.exists(path):
+        raise UnreadableModelError(f"{path} does not exist")
+    try:
+        with fs.open(path, "rb") as raw:
+            _check_archive(raw)
+    except (zipfile.BadZipFile, EOFError, OSError) as exc:
+        raise UnreadableModelError(f"{path} is unreadable: not a complete .keras file ({exc}); it may have been "
+                                   f"cut short (a full disk, an interrupted copy): {fix}") from exc
+
+
+def _check_archive(raw: IO[bytes]) -> None:
+    with zipfile.ZipFile(raw) as archive:
+        names = set(archive.namelist())
+        if "config.json" not in names:
+            raise zipfile.BadZipFile("it holds no config.json")
+        damaged = archive.testzip()  # reads every member: a truncated member fails its CRC or its read
+        if damaged is not None:
+            raise zipfile.BadZipFile(f"member {damaged} is damaged")

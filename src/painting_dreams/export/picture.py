@@ -15,10 +15,10 @@ import numpy as np
 from PIL import Image
 
 from painting_dreams.evaluation.figures import stroke_by_stroke_frames
-from painting_dreams.export.files import atomic_set, check_out_dir
+from painting_dreams.files import atomic_set, check_out_dir
 from painting_dreams.export.openraster import write_openraster
 from painting_dreams.paint.actions import ActionLayout
-from painting_dreams.paint.painter import MyPaintPainter
+from painting_dreams.paint.replay import play
 
 GIF_SCALE = 4  # 64x64 panels are hard to see: draw each pixel 4x4
 GIF_FRAME_MS = 300
@@ -46,26 +46,11 @@ class Painting:
 
 
 def paint_with_mypaint(actions: np.ndarray, variant: str, size: int = 64) -> tuple[np.ndarray, np.ndarray]:
-    """Paint absolute-layout ``actions`` ``(S, A)`` in MyPaint twice: on white, stroke by stroke, and on transparent.
-
-    Both renders start from a fresh brush, so their dab jitter is the same.
-    """
-    layout = ActionLayout(variant, absolute=True)
-    on_white = MyPaintPainter(size, size)
-    on_clear = MyPaintPainter(size, size, transparent=True)
-    steps = []
-    for action in np.clip(actions, 0.0, 1.0):
-        stroke = layout.decode(action, size, size)
-        on_white.paint(stroke, stroke.start)
-        on_clear.paint(stroke, stroke.start)
-        steps.append(on_white.rgb_on_white())
-    rgba = on_clear.rgba().astype(np.float64) / (1 << 15)
-    on_white.close()
-    on_clear.close()
-    alpha = rgba[..., 3:]
-    straight = np.where(alpha > 0, rgba[..., :3] / np.maximum(alpha, 1e-9), 0.0)  # un-premultiply for PNG layers
-    layer = np.round(np.clip(np.concatenate([straight, alpha], axis=-1), 0, 1) * 255).astype(np.uint8)
-    return np.stack(steps), layer
+    """Paint absolute-layout ``actions`` ``(S, A)`` in MyPaint: the canvas on white after every stroke
+    ``(S, size, size, 3)`` uint8, and the strokes alone on a transparent layer ``(size, size, 4)`` uint8
+    (straight alpha, as PNG layers store it), from the same fresh brush, so with the same dabs."""
+    played = play(np.asarray(actions)[None], variant, layer=True, width=size, height=size)
+    return played.canvases[0], played.layers[0]
 
 
 def gif_strokes(strokes: int, frames: int = GIF_MAX_FRAMES) -> np.ndarray:

@@ -7,7 +7,7 @@ import tensorflow as tf
 
 from painting_dreams.paint.actions import ActionLayout
 from painting_dreams.world_model.mdn_rnn import MDNRNN
-from painting_dreams.world_model.painters import StrokeModelPainter, WorldModelsPainter
+from painting_dreams.world_model.stroke_renderers import StrokeModelPainter, WorldModelsPainter
 from painting_dreams.world_model.stroke_model import StrokeModel
 from painting_dreams.world_model.vae import ConvVAE
 

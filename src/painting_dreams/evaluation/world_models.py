@@ -1,6 +1,6 @@
 """How good are the world models: held-out stroke MSE, and the seed's figures.
 
-The metric is SPEC.md's: the mean over pixels and channels of the squared error on [0, 1] RGB at
+The metric: the mean over pixels and channels of the squared error on [0, 1] RGB at
 64x64, each stroke composited over white, over the drawable strokes of held-out episodes (every
 stroke but an episode's first move, see :func:`~painting_dreams.world_model.stroke_data.drawable_mask`).
 It is reported beside the same MSE of a blank (all-white) prediction, and their ratio.
@@ -15,9 +15,8 @@ import tensorflow as tf
 from matplotlib.figure import Figure
 
 from painting_dreams.paint.actions import ActionLayout
-from painting_dreams.paint.env import MyPaintEnv
 from painting_dreams.world_model.compositors import premultiplied_over_white
-from painting_dreams.world_model.painters import Painter
+from painting_dreams.world_model.stroke_renderers import Painter
 from painting_dreams.world_model.stroke_data import drawable_mask, unit_rgba
 from painting_dreams.world_model.vae import ConvVAE
 
@@ -47,7 +46,7 @@ def evaluate_painter(painter: Painter, strokes, actions, starts, painted, varian
     """Held-out MSE of a painter on ``(N, T, ...)`` stroke episodes.
 
     Returns ``{"mse", "blank_mse", "ratio", "strokes"}``; ``ratio`` is ``mse / blank_mse``
-    (SPEC.md aims at <= 0.15).
+    (the project aims at <= 0.15: ``world_model_report.target_ratio`` in ``conf/base/parameters_blending.yml``).
     """
     actions, starts = np.asarray(actions, np.float32), np.asarray(starts, np.float32)
     paint = tf.function(painter.paint_strokes)
@@ -95,21 +94,6 @@ def stroke_rows_figure(strokes, actions, starts, vae: ConvVAE | None = None,
     for t, ax in enumerate(axes[0]):
         ax.set_title(f"t={t}", fontsize=8)
     return figure
-
-
-def mypaint_stroke_renderer(variant: str, **env_kwargs) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
-    """``render(action (A,), start (2,)) -> (64, 64, 4)`` uint8 stroke painted by the real env.
-
-    Each call resets the env (a fresh brush), so the same action always gives the same pixels.
-    """
-    env = MyPaintEnv(variant=variant, absolute=True, stroke_mode=True, **env_kwargs)
-
-    def render(action, start):
-        env.reset()
-        observation, *_ = env.step(np.concatenate([start, action]).astype(np.float32))
-        return observation["stroke"]
-
-    return render
 
 
 def paint_single_strokes(painter: Painter, actions, starts) -> np.ndarray:

@@ -1,7 +1,7 @@
 """Blending calibration: single strokes composited by us against MyPaint's own multi-stroke canvas.
 
 A canvas episode records the canvas MyPaint painted after each of its actions. Replaying the
-same actions in a stroke-mode env (:func:`replay_strokes`) gives MyPaint's own single strokes,
+same actions in a stroke-mode env (:func:`painting_dreams.paint.replay.play` with ``stroke_mode``) gives MyPaint's own single strokes,
 with alpha, pixel for pixel the strokes of that episode: each ``reset`` restarts the brush and
 its random jitter, and the jitter only depends on the actions since then. Compositing those
 strokes one by one on white (:func:`composite_episodes`) with each of
@@ -19,9 +19,8 @@ import tensorflow as tf
 from matplotlib.figure import Figure
 
 from painting_dreams.paint.actions import ActionLayout
-from painting_dreams.paint.env import MyPaintEnv
 from painting_dreams.world_model.compositors import composite
-from painting_dreams.world_model.painters import Painter
+from painting_dreams.world_model.stroke_renderers import Painter
 from painting_dreams.world_model.stroke_data import drawable_mask, unit_rgba
 
 
@@ -32,28 +31,6 @@ def brush_colours(actions, variant: str) -> np.ndarray:
     if variant == "mnist":
         return np.zeros((*actions.shape[:-1], 3), np.float32)
     return actions[..., [layout.index(c) for c in ("red", "green", "blue")]]
-
-
-def replay_strokes(actions, variant: str, width: int = 64, height: int = 64,
-                   brush: str = "classic/dry_brush") -> np.ndarray:
-    """MyPaint's single strokes ``(N, T, H, W, 4)`` uint8 of episodes of ``actions`` ``(N, T, A)``.
-
-    Each episode is replayed from a reset in a stroke-mode env, so its strokes are those the
-    canvas episode with these actions painted, one at a time and with their alpha.
-    """
-    actions = np.asarray(actions, np.float32)
-    env = MyPaintEnv(variant=variant, stroke_mode=True, width=width, height=height,
-                     max_steps=max(1, actions.shape[1]), brush=brush)
-    strokes = np.zeros((*actions.shape[:2], height, width, 4), np.uint8)
-    try:
-        for episode, episode_actions in enumerate(actions):
-            env.reset()
-            for t, action in enumerate(episode_actions):
-                observation, *_ = env.step(action)
-                strokes[episode, t] = observation["stroke"]
-    finally:
-        env.close()
-    return strokes
 
 
 def paint_episode_strokes(painter: Painter, actions, starts, painted, variant: str,

@@ -2,17 +2,16 @@
 
 import numpy as np
 import pytest
-from matplotlib.figure import Figure
 
 from painting_dreams.episodes import EpisodeSpec, episode_seeds, roll_out_episodes
-from painting_dreams.world_model.blending import (
+from painting_dreams.evaluation.blending import (
     blending_errors,
     blending_figure,
     brush_colours,
     composite_episodes,
     paint_episode_strokes,
-    replay_strokes,
 )
+from painting_dreams.paint.replay import play
 
 
 def canvas_episodes(variant: str, episodes: int = 4, steps: int = 6, seed: int = 5) -> dict:
@@ -27,7 +26,7 @@ def canvas_episodes(variant: str, episodes: int = 4, steps: int = 6, seed: int =
 @pytest.mark.parametrize("variant", ["mnist", "color"])
 def test_replayed_strokes_rebuild_the_canvas_with_alpha_over(variant):
     e = canvas_episodes(variant)
-    strokes = replay_strokes(e["actions"], variant)
+    strokes = play(e["actions"], variant, absolute=False, stroke_mode=True).strokes
     assert strokes.shape == (4, 6, 64, 64, 4) and strokes.dtype == np.uint8
     assert (strokes[:, 0] == 0).all()  # the first move paints nothing
     stroke_spec = EpisodeSpec(variant=variant, stroke_mode=True, steps=6)
@@ -67,5 +66,12 @@ def test_painter_strokes_leave_the_first_move_blank():
 
 def test_blending_figure_has_a_row_per_compositing():
     canvases = np.full((5, 64, 64, 3), 255, np.uint8)
-    figure = blending_figure(canvases, {"a": np.ones((5, 64, 64, 3)), "b": np.zeros((5, 64, 64, 3))}, title="t")
-    assert isinstance(figure, Figure) and len(figure.axes) == 3 * 5
+    canvases[2, 10:20] = 0  # MyPaint's third canvas has a black band
+    rows = {"a": np.full((5, 64, 64, 3), 0.5), "b": np.linspace(-0.5, 1.5, 5)[:, None, None, None] * np.ones((64, 64, 3))}
+    figure = blending_figure(canvases, rows, title="t")
+    assert len(figure.axes) == 3 * 5  # MyPaint's canvases on top, then one row per compositing; 5 steps
+    assert [figure.axes[5 * r].get_ylabel() for r in range(3)] == ["MyPaint", "a", "b"]
+    shown = [np.stack([np.asarray(ax.images[0].get_array()) for ax in figure.axes[5 * r: 5 * (r + 1)]]) for r in range(3)]
+    np.testing.assert_allclose(shown[0], canvases / 255.0, atol=1e-6)  # uint8 shown in [0, 1]
+    np.testing.assert_allclose(shown[1], rows["a"])
+    np.testing.assert_allclose(shown[2], np.clip(rows["b"], 0, 1))  # out-of-range pixels clipped, not wrapped

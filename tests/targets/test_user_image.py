@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from painting_dreams.export import UserImageError, load_user_image
+from painting_dreams.targets.user_image import UserImageError, load_user_image
 
 
 def test_colour_photo_is_centre_cropped_and_resized(tmp_path):
@@ -59,7 +59,7 @@ def test_bad_inputs_have_clear_errors(tmp_path):
 
 
 def test_huge_images_are_refused_before_decoding(tmp_path, monkeypatch):
-    from painting_dreams.export import user_image
+    from painting_dreams.targets import user_image
 
     Image.new("RGB", (400, 300)).save(tmp_path / "big.png")
     monkeypatch.setattr(user_image, "MAX_PIXELS", 100_000)
@@ -69,7 +69,7 @@ def test_huge_images_are_refused_before_decoding(tmp_path, monkeypatch):
 
 # Issue 14, items 4-7: user images read as a viewer shows them, and huge ones refused with our message.
 def test_exif_orientation_is_applied(tmp_path):
-    from painting_dreams.export.user_image import load_user_image
+    from painting_dreams.targets.user_image import load_user_image
 
     image = Image.new("RGB", (80, 40), (255, 0, 0))
     image.paste((0, 0, 255), (40, 0, 80, 40))  # stored: red left half, blue right half
@@ -82,7 +82,7 @@ def test_exif_orientation_is_applied(tmp_path):
 
 
 def test_16_bit_and_float_images_keep_their_brightness(tmp_path):
-    from painting_dreams.export.user_image import load_user_image
+    from painting_dreams.targets.user_image import load_user_image
 
     grey = np.full((40, 40), round(0.12 * 65535), np.uint16)
     Image.fromarray(grey).save(tmp_path / "grey16.png")
@@ -95,7 +95,7 @@ def test_a_decompression_bomb_gets_the_projects_message(tmp_path):
     import struct
     import zlib
 
-    from painting_dreams.export.user_image import UserImageError, load_user_image
+    from painting_dreams.targets.user_image import UserImageError, load_user_image
 
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))

@@ -1,4 +1,4 @@
-"""Painters: the world models behind one interface, so the agent can paint with either.
+"""Stroke renderers ("painters"): the world models behind one interface, so the agent can paint with either.
 
 A painter turns normalised actions (non-absolute layout of the variant) and the normalised
 start point of each stroke into strokes, premultiplied RGBA in [0, 1]:

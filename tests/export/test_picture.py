@@ -4,6 +4,7 @@ import json
 import os
 import zipfile
 
+import click
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -11,10 +12,12 @@ from PIL import Image
 
 from painting_dreams.agent import build_policy, stroke_model_painter
 from painting_dreams.commands import choose_run, cli
-from painting_dreams.evaluation.replay import replay_in_mypaint
+from painting_dreams.paint.replay import replay_in_mypaint
 from painting_dreams.export import paint_image, write_painting
-from painting_dreams.pipelines.agent.pipeline import RUNS
 from painting_dreams.world_model.stroke_model import StrokeModel
+
+RUNS = {"mnist_8": ("mnist", "mnist", 8), "kmnist_15": ("kmnist", "color", 15), "celeba_15": ("celeba", "color", 15),
+        "celeba_50": ("celeba", "color", 50)}  # painter -> (dataset, variant, strokes), as find_agent gives choose_run
 
 
 def test_paint_image_writes_png_gif_json_and_ora(tmp_path):
@@ -80,16 +83,17 @@ def test_choose_run_prefers_colour_agents_near_the_stroke_count():
     assert choose_run(["mnist_8", "celeba_15", "celeba_50"], RUNS, 10) == "celeba_15"
     assert choose_run(["mnist_8"], RUNS, 50) == "mnist_8"
     assert choose_run(["mnist_8", "kmnist_15", "celeba_15"], RUNS, 15) == "celeba_15"  # a photo painter on ties
-    with pytest.raises(Exception, match="no trained agent found"):
+    with pytest.raises(click.ClickException, match="no trained agent found: train one first"):
         choose_run([], RUNS, 8)
 
 
 def test_paint_command_explains_bad_images(tmp_path):
     runner = CliRunner()
     result = runner.invoke(cli, ["paint", str(tmp_path / "nope.jpg")])
-    assert result.exit_code != 0 and "does not exist" in result.output
+    assert (result.exit_code, result.output) == (1, f"Error: image '{tmp_path / 'nope.jpg'}' does not exist: check the path\n")
     Image.new("L", (8, 8)).save(tmp_path / "tiny.png")
     result = runner.invoke(cli, ["paint", str(tmp_path / "tiny.png")])
-    assert result.exit_code != 0 and "only 8x8" in result.output
+    assert result.exit_code == 1
+    assert result.output == f"Error: image '{tmp_path / 'tiny.png'}' is only 8x8: it needs at least 16 px on each side\n"
     result = runner.invoke(cli, ["paint", str(tmp_path / "tiny.png"), "--strokes", "0"])
-    assert result.exit_code != 0 and "--strokes" in result.output
+    assert result.exit_code == 2 and "Invalid value for '--strokes': 0 is not in the range 1<=x<=500" in result.output

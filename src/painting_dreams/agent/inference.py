@@ -8,7 +8,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from painting_dreams.agent.painter import DreamPainter
+from painting_dreams.agent.dream_painter import DreamPainter
 from painting_dreams.agent.policy import rollout
 
 IMAGE_SHAPE = (64, 64, 3)

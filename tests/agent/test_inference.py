@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from painting_dreams.agent import build_policy, check_targets, paint_targets
+from painting_dreams.refine import dream_paint
 from tests.agent.conftest import TINY_POLICY
 
 
@@ -13,7 +14,11 @@ def test_paint_targets_returns_actions_and_canvas_per_stroke(mnist_painter, pain
     policy = build_policy("mnist", {"jump": 0.0}, **TINY_POLICY)
     actions, canvases = paint_targets(policy, mnist_painter, paintings[:5], strokes=4, batch_size=2)
     assert actions.shape == (5, 4, 9) and actions.dtype == np.float32
+    assert 0.0 <= actions.min() and actions.max() <= 1.0 and (actions[..., -1] == 0.0).all()  # the fixed jump
+    # canvases[:, s] is the dream's painting of the first s + 1 strokes, on white
     assert canvases.shape == (5, 4, 64, 64, 3)
+    np.testing.assert_allclose(canvases, dream_paint(mnist_painter, actions, every_stroke=True), atol=1e-5)
+    assert (canvases[:, -1] < canvases[:, 0] - 1e-3).any()  # later strokes added paint
     single, _ = paint_targets(policy, mnist_painter, paintings[0], strokes=4)  # one (64, 64, 3) image
     np.testing.assert_allclose(single[0], actions[0], atol=1e-6)
 
@@ -40,7 +45,13 @@ def test_nan_targets_name_the_first_bad_pixel():
         check_targets(targets)
 
 
-def test_bad_targets_fail_before_painting(mnist_painter):
-    policy = build_policy("mnist", {"jump": 0.0}, **TINY_POLICY)
-    with pytest.raises(ValueError, match="outside"):
-        paint_targets(policy, mnist_painter, np.full((1, 64, 64, 3), 3.0, np.float32), strokes=2)
+class NeverUsed:
+    """A policy or painter that fails the test if painting ever touches it."""
+
+    def __getattr__(self, name):
+        raise AssertionError(f"painting started (.{name} was used) before the targets were checked")
+
+
+def test_bad_targets_fail_before_painting():
+    with pytest.raises(ValueError, match=r"range over \[3.0, 3.0\], outside \[0, 1\]"):
+        paint_targets(NeverUsed(), NeverUsed(), np.full((1, 64, 64, 3), 3.0, np.float32), strokes=2)

@@ -1,13 +1,21 @@
-"""The real painter: MyPaint's brush engine painting decoded strokes on a canvas."""
+"""The real painter: MyPaint's brush engine painting decoded strokes on a canvas.
+
+:class:`MyPaintPainter` is the only code that calls libmypaint's stroke functions (through the
+``ctypes`` binding in :mod:`~painting_dreams.paint.libmypaint`). The env
+(:mod:`~painting_dreams.paint.env`) turns each action into a stroke for it, and
+:mod:`~painting_dreams.paint.replay` plays whole arrays of actions through the env: every other
+package paints in real MyPaint through that door.
+"""
 
 from __future__ import annotations
 
+import colorsys
 import math
 import threading
 
 import numpy as np
 
-from painting_dreams.paint.actions import Stroke, rgb_to_mypaint_hsv
+from painting_dreams.paint.actions import Stroke
 from painting_dreams.paint.libmypaint import FIX15_ONE, Brush, Surface, fix15_to_uint8
 from painting_dreams.paint.strokes import stroke_events
 
@@ -81,9 +89,7 @@ class MyPaintPainter:
                 self.brush.set_base_value(name, value)
             self._colour = stroke.rgb
         self.brush.set_base_value("radius_logarithmic", stroke.size)
-        lib = self.surface._lib
-        lib.mypaint_brush_reset(self.brush.handle)
-        lib.mypaint_brush_new_stroke(self.brush.handle)
+        self.brush.begin_stroke()
         x0, y0 = float(start[0]), float(start[1])
         events = stroke_events(start, stroke.end, stroke.control, stroke.pressure, self.samples)
         self.surface.stroke(self.brush, [(x0, y0, 0.0)], MOVE_DTIME)
@@ -99,6 +105,14 @@ class MyPaintPainter:
         """The canvas composited over white, uint8 ``(H, W, 3)``."""
         return composite_fix15_over_white(self.rgba())
 
+    def straight_rgba(self) -> np.ndarray:
+        """The canvas as straight-alpha RGBA ``(H, W, 4)`` uint8, as PNG layers store it (a transparent canvas:
+        the strokes alone)."""
+        rgba = self.rgba().astype(np.float64) / FIX15_ONE
+        alpha = rgba[..., 3:]
+        straight = np.where(alpha > 0, rgba[..., :3] / np.maximum(alpha, 1e-9), 0.0)  # un-premultiply
+        return np.round(np.clip(np.concatenate([straight, alpha], axis=-1), 0, 1) * 255).astype(np.uint8)
+
     def close(self) -> None:
         """Free the brush and canvas; closing twice is harmless."""
         with self._lock:
@@ -112,3 +126,8 @@ def composite_fix15_over_white(rgba: np.ndarray) -> np.ndarray:
     """Premultiplied fix15 RGBA over opaque white, as uint8 RGB."""
     alpha = np.minimum(rgba[..., 3:], FIX15_ONE)
     return fix15_to_uint8((FIX15_ONE - alpha) + rgba[..., :3])  # premultiplied: rgb <= alpha, no overflow
+
+
+def rgb_to_mypaint_hsv(rgb: tuple[int, int, int]) -> tuple[float, float, float]:
+    """MyPaint brushes take their colour as HSV in [0, 1]."""
+    return colorsys.rgb_to_hsv(*(c / 255.0 for c in rgb))

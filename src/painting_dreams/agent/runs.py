@@ -1,0 +1,138 @@
+"""An agent run: one painter to train, with every setting its block in ``conf/`` gives it (no Kedro here).
+
+``conf/base/parameters_agent.yml`` holds ``agent.defaults`` (every setting) and one block per run
+under ``agent.runs``. A run's block names its ``dataset`` (whose targets it paints), its ``variant``
+(whose stroke model paints in the dream) and its ``run_dir`` (checkpoints, TensorBoard logs), and
+may override any default; nested blocks (``training``, ``policy``...) merge key by key. A recipe
+(``recipe: seed``, from ``agent.defaults.recipes``) overrides both, so ``recipe: seed`` is the seed's
+method in any run. :meth:`AgentRun.from_params` does that merge once, checking every key; the
+pipelines' nodes, the ``painting-dreams`` command, the scripts and the benchmarks all read a run
+through it::
+
+    run = AgentRun.named(params["agent"], "celeba_15")
+    run.dataset, run.variant, run.strokes             # "celeba", "color", 15
+    painter = run.dream_painter(stroke_model)         # the run's compositor and two-valued fields
+    policy = run.untrained_policy()                   # seeded with training.seed: where training starts
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import keras
+
+from painting_dreams.agent.dream_painter import DreamPainter, stroke_model_painter
+from painting_dreams.agent.policy import build_policy
+from painting_dreams.agent.training import TrainingConfig
+
+OWN_KEYS = ("dataset", "variant", "run_dir")  # what only a run's block states: no default, no recipe
+SETTINGS = ("compositor", "discrete_actions", "fixed_fields", "max_train_images", "max_test_images", "policy", "critic",
+            "training", "cma_baseline")  # what every run needs: agent.defaults sets them, a run may override them
+
+
+@dataclass(frozen=True)
+class AgentRun:
+    """One agent run: its name, what it paints and with what, and all its settings merged (``params``)."""
+
+    name: str
+    dataset: str     # its targets are ``<dataset>.targets`` (pipeline data_prep)
+    variant: str     # its painter is ``<variant>.stroke_model`` (pipeline stroke_model)
+    run_dir: str
+    strokes: int     # strokes per painting (training.strokes)
+    params: dict[str, Any]  # the defaults, the run's block and its recipe merged: policy, critic, training...
+
+    @classmethod
+    def from_params(cls, defaults: Mapping[str, Any], run: Mapping[str, Any], name: str | None = None) -> AgentRun:
+        """The run whose block is ``run``, over ``defaults`` (``agent.defaults``), then its recipe over both.
+
+        ``name`` is the run's key in ``agent.runs``; a node, which gets only the block, leaves it out and
+        the run is named after its ``run_dir`` (conf keeps every run in ``.../agent/<name>``).
+        """
+        return cls._checked(run_parameters(defaults, run), name)
+
+    @classmethod
+    def _checked(cls, params: dict[str, Any], name: str | None) -> AgentRun:
+        missing = [key for key in SETTINGS if key not in params]
+        if missing:
+            raise ValueError(f"the agent parameters lack {missing}: agent.defaults in conf/base/parameters_agent.yml "
+                             "sets every one")
+        strokes = params["training"].get("strokes")
+        if isinstance(strokes, bool) or not isinstance(strokes, int) or strokes < 1:
+            raise ValueError(f"the agent run's training.strokes is {strokes!r}: give a whole number of strokes, at "
+                             "least 1")
+        return cls(name=name or Path(params["run_dir"]).name, dataset=params["dataset"], variant=params["variant"],
+                   run_dir=str(params["run_dir"]), strokes=strokes, params=params)
+
+    @classmethod
+    def named(cls, agent: Mapping[str, Any], name: str) -> AgentRun:
+        """The run ``name`` of the ``agent`` parameters (``defaults`` and ``runs``)."""
+        runs = agent.get("runs") or {}
+        if name not in runs:
+            raise ValueError(f"unknown agent run {name!r}: choose one of {', '.join(runs) or 'none'} (agent.runs in "
+                             "conf/base/parameters_agent.yml)")
+        return cls.from_params(agent["defaults"], runs[name], name)
+
+    @property
+    def training(self) -> TrainingConfig:
+        """The training loop's settings (every key of ``training``, checked)."""
+        return TrainingConfig.from_params(self.params["training"])
+
+    @property
+    def fixed_fields(self) -> dict[str, float]:
+        """Action fields the policy never chooses, with their values (normalised)."""
+        return dict(self.params["fixed_fields"])
+
+    def dream_painter(self, stroke_model: keras.Model) -> DreamPainter:
+        """The run's dream painter: ``stroke_model`` (of the run's variant), its compositor and its handling of
+        two-valued action fields."""
+        return stroke_model_painter(stroke_model, self.variant, self.params["compositor"],
+                                    self.params["discrete_actions"])
+
+    def untrained_policy(self) -> keras.Model:
+        """The policy training starts from: Keras seeded with ``training.seed``, then the policy built."""
+        keras.utils.set_random_seed(self.training.seed)
+        return build_policy(self.variant, self.fixed_fields, **self.params["policy"])
+
+    def with_overrides(self, overrides: Mapping[str, Any]) -> AgentRun:
+        """This run with ``overrides`` over its settings (nested blocks key by key), e.g. to try a learning rate."""
+        return self._checked(merge_parameters(self.params, overrides), self.name)
+
+
+def all_runs(agent: Mapping[str, Any]) -> dict[str, AgentRun]:
+    """Every run of the ``agent`` parameters, by name, in the order conf lists them."""
+    return {name: AgentRun.named(agent, name) for name in agent.get("runs") or {}}
+
+
+def run_parameters(defaults: Mapping[str, Any], run: Mapping[str, Any]) -> dict[str, Any]:
+    """The run's block over the defaults, then its recipe over both, every key checked (see the module docstring)."""
+    settings = set(defaults) - {"recipes"}  # what a run or a recipe may set
+    unknown = sorted(set(run) - settings - set(OWN_KEYS))
+    if unknown:
+        raise ValueError(f"unknown agent parameters {unknown}: known ones are {sorted(settings | set(OWN_KEYS))}")
+    missing = [key for key in OWN_KEYS if key not in run]
+    if missing:
+        raise ValueError(f"the agent run's parameters lack {missing}: every run in agent.runs names its "
+                         f"{', '.join(OWN_KEYS)}")
+    recipes = defaults.get("recipes") or {}
+    recipe = run.get("recipe", defaults.get("recipe"))
+    if recipe is not None and recipe not in recipes:
+        raise ValueError(f"unknown agent recipe {recipe!r}: choose one of {sorted(recipes)} (agent.defaults.recipes) "
+                         "or null for the defaults")
+    overrides = recipes.get(recipe) or {}
+    unknown = sorted(set(overrides) - settings)
+    if unknown:
+        raise ValueError(f"recipe {recipe!r} sets unknown agent parameters {unknown}")
+    own = {key: value for key, value in defaults.items() if key != "recipes"}
+    return merge_parameters(merge_parameters(own, run), overrides)
+
+
+def merge_parameters(base: Mapping[str, Any], overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """``overrides`` over ``base``; a block that is a dict in both (``training``, ``policy``…) merges key by key."""
+    merged = dict(base)
+    for key, value in overrides.items():
+        nested = isinstance(value, Mapping) and isinstance(base.get(key), Mapping)
+        merged[key] = {**base[key], **value} if nested else value
+    return merged

@@ -1,0 +1,90 @@
+"""An agent run as conf describes it: defaults, the run's block and its recipe merged once, checked."""
+
+import numpy as np
+import pytest
+import yaml
+
+from painting_dreams.agent.runs import AgentRun, all_runs
+from painting_dreams.world_model.stroke_model import StrokeModel
+from tests.agent.conftest import TINY_CRITIC, TINY_POLICY, TINY_TRAINING
+from tests.conftest import PROJECT_ROOT
+
+DEFAULTS = {
+    "compositor": "alpha_over", "discrete_actions": "straight_through", "fixed_fields": {}, "max_train_images": None,
+    "max_test_images": 100, "policy": TINY_POLICY, "critic": TINY_CRITIC, "training": TINY_TRAINING,
+    "cma_baseline": {"generations": 5, "population": 4}, "recipe": None,
+    "recipes": {"seed": {"policy": {"strokes_per_step": 1}, "training": {"adversarial_weight": 1.0}}},
+}
+MNIST = {"dataset": "mnist", "variant": "mnist", "run_dir": "data/06_models/agent/mnist_3",
+         "fixed_fields": {"jump": 0.0}, "training": {"strokes": 4, "l2_weight": 2.0}, "cma_baseline": {"population": 8}}
+
+
+@pytest.fixture(scope="module")
+def conf_agent() -> dict:
+    return yaml.safe_load((PROJECT_ROOT / "conf/base/parameters_agent.yml").read_text())["agent"]
+
+
+def test_the_run_overrides_the_defaults_key_by_key():
+    run = AgentRun.from_params(DEFAULTS, MNIST)
+    assert (run.name, run.dataset, run.variant, run.strokes) == ("mnist_3", "mnist", "mnist", 4)  # named after run_dir
+    assert run.run_dir == "data/06_models/agent/mnist_3"
+    assert run.params["training"] == {**TINY_TRAINING, "strokes": 4, "l2_weight": 2.0}
+    assert run.params["cma_baseline"] == {"generations": 5, "population": 8}
+    assert run.fixed_fields == {"jump": 0.0} and run.params["max_test_images"] == 100 and "recipes" not in run.params
+    assert run.training.strokes == 4 and run.training.l2_weight == 2.0
+    seed = AgentRun.from_params(DEFAULTS, {**MNIST, "recipe": "seed"}, name="mnist_seed")
+    assert seed.name == "mnist_seed" and seed.params["policy"] == {**TINY_POLICY, "strokes_per_step": 1}
+    assert seed.training.adversarial_weight == 1.0 and seed.training.l2_weight == 2.0
+    faster = run.with_overrides({"training": {"strokes": 6, "policy_learning_rate": 0.01}})
+    assert faster.strokes == 6 and faster.training.policy_learning_rate == 0.01 and faster.training.l2_weight == 2.0
+    assert run.strokes == 4  # unchanged
+
+
+def test_every_run_in_conf_states_its_dataset_and_variant(conf_agent):
+    runs = all_runs(conf_agent)
+    assert {name: (run.dataset, run.variant, run.strokes) for name, run in runs.items()} == {
+        "mnist_8": ("mnist", "mnist", 8), "kmnist_15": ("kmnist", "color", 15), "celeba_15": ("celeba", "color", 15),
+        "celeba_30": ("celeba", "color", 30), "celeba_50": ("celeba", "color", 50)}
+    assert list(runs) == list(conf_agent["runs"])  # conf's order
+    assert runs["mnist_8"].fixed_fields == {"jump": 0.0}
+    assert runs["celeba_50"].params["training"]["prefix_weight"] == 1.0
+    assert all(name == run.name for name, run in runs.items())
+    assert all(run.training.strokes == run.strokes for run in runs.values())  # every training block is complete
+
+
+def test_an_unknown_run_is_named_with_the_known_ones(conf_agent):
+    with pytest.raises(ValueError, match="unknown agent run 'svhn_8': choose one of mnist_8, kmnist_15, celeba_15"):
+        AgentRun.named(conf_agent, "svhn_8")
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"dataset": None}, r"the agent run's parameters lack \['dataset'\]: every run in agent.runs names its dataset"),
+    ({"training": {"strokes": 0}}, r"training.strokes is 0: give a whole number of strokes"),
+    ({"training": {"strokes": 2.5}}, r"training.strokes is 2.5"),
+    ({"learning_rate": 1e-3}, r"unknown agent parameters \['learning_rate'\]"),
+    ({"recipe": "fast"}, r"unknown agent recipe 'fast': choose one of \['seed'\]"),
+])
+def test_a_bad_run_block_is_refused_with_what_to_fix(change, message):
+    block = {key: value for key, value in {**MNIST, **change}.items() if value is not None}
+    with pytest.raises(ValueError, match=message):
+        AgentRun.from_params(DEFAULTS, block)
+
+
+def test_defaults_missing_a_setting_are_refused():
+    defaults = {key: value for key, value in DEFAULTS.items() if key != "discrete_actions"}
+    with pytest.raises(ValueError, match=r"lack \['discrete_actions'\]: agent.defaults in conf/base/parameters_agent"):
+        AgentRun.from_params(defaults, MNIST)
+    with pytest.raises(ValueError, match=r"training parameters \['seed'\] are missing: agent.defaults.training"):
+        AgentRun.from_params({**DEFAULTS, "training": {k: v for k, v in TINY_TRAINING.items() if k != "seed"}},
+                             MNIST).training
+
+
+def test_the_dream_painter_and_the_untrained_policy_follow_the_run():
+    run = AgentRun.from_params(DEFAULTS, {**MNIST, "compositor": "darker_of", "discrete_actions": "soft"})
+    painter = run.dream_painter(StrokeModel("mnist"))
+    assert (painter.compositor, painter.discrete, painter.layout.variant) == ("darker_of", "soft", "mnist")
+    with pytest.raises(ValueError, match="paints the 'color' variant but the agent run asks for 'mnist'"):
+        run.dream_painter(StrokeModel("color"))
+    first, second = run.untrained_policy(), run.untrained_policy()  # seeded with training.seed: the same start
+    for a, b in zip(first.get_weights(), second.get_weights()):
+        np.testing.assert_array_equal(a, b)
