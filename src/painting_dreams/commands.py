@@ -150,8 +150,11 @@ def cli() -> None:
               help="Refine the agent's strokes for K steps in the dream; kept only if real MyPaint paints them closer. 0: off.")
 @click.option("--closed-loop", is_flag=True,
               help="The agent paints in real MyPaint, seeing MyPaint's canvas before each of its steps.")
+@click.option("--size", default=64, show_default=True, type=click.IntRange(16, 4096),
+              help="Side of the PNG and .ora in pixels: the agent paints at 64x64, then real MyPaint paints the "
+                   "same strokes on a SIZE x SIZE canvas, brushes scaled to cover the same share of it.")
 def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env: str, shipped_only: bool,
-          refine_steps: int, closed_loop: bool) -> None:
+          refine_steps: int, closed_loop: bool, size: int) -> None:
     """Paint IMAGE with a trained agent and replay its strokes in real MyPaint."""
     from painting_dreams.export import paint_image, write_painting
     from painting_dreams.targets.user_image import UserImageError, load_user_image
@@ -169,7 +172,7 @@ def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env:
     click.echo(f"Painting {image} with agent {agent.name} ({agent.where}; {agent.variant} paint, {strokes} strokes{how})...")
     started = time.perf_counter()
     painting = paint_image(agent.policy, agent.painter, agent.variant, target, strokes, refine_steps=refine_steps,
-                           closed_loop=closed_loop, fixed_fields=agent.fixed_fields)
+                           closed_loop=closed_loop, fixed_fields=agent.fixed_fields, size=size)
     seconds = time.perf_counter() - started
     try:
         paths = write_painting(painting, out_dir, image.stem)

@@ -8,6 +8,7 @@ stroke list in env units (JSON) and an OpenRaster file with the strokes on their
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,22 +35,40 @@ class Painting:
     actions: np.ndarray  # (S, A) normalised, absolute layout
     dream_steps: np.ndarray  # (S, 64, 64, 3) float32
     real_steps: np.ndarray  # (S, 64, 64, 3) uint8
-    real_rgba: np.ndarray  # (64, 64, 4) uint8 straight alpha: the strokes alone, on transparent
+    real_rgba: np.ndarray  # (size, size, 4) uint8 straight alpha: the strokes alone, on transparent
     mode: dict | None = None  # how the strokes were chosen: closed_loop, refine_steps, refined (won in real MyPaint)
+    real_large: np.ndarray | None = None  # (size, size, 3) uint8: real MyPaint's painting at the size asked for
+
+    @property
+    def size(self) -> int:
+        """The side of the files' canvas: the painting's 64, or the size MyPaint painted it at."""
+        return int(self.real_rgba.shape[0])
+
+    @property
+    def real(self) -> np.ndarray:
+        """Real MyPaint's final painting at :attr:`size`."""
+        return self.real_steps[-1] if self.real_large is None else self.real_large
 
     @property
     def strokes(self) -> list[dict]:
-        """The strokes in env units (pixels, pressure, MyPaint brush size, RGB)."""
+        """The strokes in the units of the files' canvas (pixels, pressure, MyPaint brush size, RGB): at a
+        larger size the points are scaled and the brush size (MyPaint's ``radius_logarithmic``) is the one
+        MyPaint painted with, ln(size / 64) larger."""
         layout = ActionLayout(self.variant, absolute=True)
-        height, width = self.target.shape[:2]
-        return [layout.decode(np.clip(a, 0, 1), width, height).as_dict() for a in self.actions]
+        shift = math.log(self.size / self.target.shape[0])
+        strokes = [layout.decode(np.clip(a, 0, 1), self.size, self.size).as_dict() for a in self.actions]
+        return [{**stroke, "size": stroke["size"] + shift} for stroke in strokes]
 
 
-def paint_with_mypaint(actions: np.ndarray, variant: str, size: int = 64) -> tuple[np.ndarray, np.ndarray]:
+def paint_with_mypaint(actions: np.ndarray, variant: str, size: int = 64, made_for: int = 64,
+                       final_only: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Paint absolute-layout ``actions`` ``(S, A)`` in MyPaint: the canvas on white after every stroke
     ``(S, size, size, 3)`` uint8, and the strokes alone on a transparent layer ``(size, size, 4)`` uint8
-    (straight alpha, as PNG layers store it), from the same fresh brush, so with the same dabs."""
-    played = play(np.asarray(actions)[None], variant, layer=True, width=size, height=size)
+    (straight alpha, as PNG layers store it), from the same fresh brush, so with the same dabs. Actions
+    ``made_for`` a smaller canvas are painted with brushes ``size / made_for`` times wider. With
+    ``final_only`` the canvas is kept after the last stroke only ``(1, size, size, 3)``."""
+    played = play(np.asarray(actions)[None], variant, layer=True, width=size, height=size,
+                  brush_scale=size / made_for, final_only=final_only)
     return played.canvases[0], played.layers[0]
 
 
@@ -80,12 +99,13 @@ def write_painting(painting: Painting, out_dir: str | Path, name: str) -> dict[s
     out = check_out_dir(out_dir, FILES)
     paths = {kind: out / f"{name}.{kind}" for kind in ("png", "gif", "json", "ora")}
     frames = _frames(painting)
-    record = {"variant": painting.variant, "canvas": list(painting.target.shape[:2][::-1]), "brush": "classic/dry_brush",
+    record = {"variant": painting.variant, "canvas": [painting.size, painting.size], "brush": "classic/dry_brush",
+              "painted_at": list(painting.target.shape[:2][::-1]), "brush_scale": painting.size / painting.target.shape[0],
               "layout": list(ActionLayout(painting.variant, absolute=True).fields),
               "mode": painting.mode or {"closed_loop": False, "refine_steps": 0, "refined": False},
               "actions": np.round(painting.actions.astype(float), 6).tolist(), "strokes": painting.strokes}
     with atomic_set(paths) as tmp:
-        Image.fromarray(painting.real_steps[-1]).save(tmp["png"], format="PNG")
+        Image.fromarray(painting.real).save(tmp["png"], format="PNG")
         frames[0].save(tmp["gif"], format="GIF", save_all=True, append_images=frames[1:], duration=GIF_FRAME_MS, loop=0)
         tmp["json"].write_text(json.dumps(record, indent=1))
         write_openraster(tmp["ora"], [("painting_dreams strokes", painting.real_rgba)])
@@ -93,12 +113,14 @@ def write_painting(painting: Painting, out_dir: str | Path, name: str) -> dict[s
 
 
 def paint_image(policy, painter, variant: str, target: np.ndarray, strokes: int, refine_steps: int = 0,
-                closed_loop: bool = False, learning_rate: float | None = None, fixed_fields: dict | None = None) -> Painting:
+                closed_loop: bool = False, learning_rate: float | None = None, fixed_fields: dict | None = None,
+                size: int | None = None) -> Painting:
     """The agent paints ``target`` ``(64, 64, 3)`` with ``strokes`` strokes, in the dream (or, with
     ``closed_loop``, in real MyPaint seeing its canvas); with ``refine_steps`` K > 0 its strokes are
     then refined for K steps in the dream and the refined ones kept if real MyPaint paints them
     closer to the target (:func:`~painting_dreams.evaluation.paint_and_score.paint_and_score`, as the
-    ``evaluate`` command and the evaluation pipeline paint). MyPaint paints the strokes kept."""
+    ``evaluate`` command and the evaluation pipeline paint). MyPaint paints the strokes kept, and with
+    ``size`` paints them again on a ``size`` x ``size`` canvas, brushes scaled to cover the same share."""
     from painting_dreams.evaluation.paint_and_score import paint_and_score  # TensorFlow
 
     if painter.layout.variant != variant:
@@ -109,4 +131,8 @@ def paint_image(policy, painter, variant: str, target: np.ndarray, strokes: int,
     actions = scored.actions
     real_steps, layer = paint_with_mypaint(actions[0], variant, size=target.shape[0])
     mode = {"closed_loop": bool(closed_loop), "refine_steps": int(refine_steps), "refined": bool(scored.scores["refined"][0])}
-    return Painting(target, variant, actions[0], scored.dream_steps[0], real_steps, layer, mode)
+    large = None
+    if size is not None and size != target.shape[0]:
+        large_steps, layer = paint_with_mypaint(actions[0], variant, size=size, made_for=target.shape[0], final_only=True)
+        large = large_steps[-1]
+    return Painting(target, variant, actions[0], scored.dream_steps[0], real_steps, layer, mode, large)

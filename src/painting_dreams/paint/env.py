@@ -65,7 +65,9 @@ class MyPaintEnv(gym.Env):
     ``brush`` (``classic/dry_brush``), ``samples`` (100 curve points), ``dtime`` (seconds between
     curve points, as passed to libmypaint), ``render_mode`` (``"rgb_array"`` or ``None``),
     ``layer`` (also paint every stroke on a transparent canvas that is never cleared: :meth:`layer`
-    returns the strokes alone, for image layers; the same fresh brush, so the same dabs).
+    returns the strokes alone, for image layers; the same fresh brush, so the same dabs),
+    ``brush_scale`` (brushes this many times wider: actions made for a 64x64 canvas painted on a
+    512x512 one with ``brush_scale=8`` cover the same share of it; see :class:`MyPaintPainter`).
 
     The pixels are a pure function of the actions since ``reset``: each reset takes a fresh
     brush, which restarts the dry brush's random jitter.
@@ -81,7 +83,8 @@ class MyPaintEnv(gym.Env):
 
     def __init__(self, variant: str = "mnist", absolute: bool = False, stroke_mode: bool = False,
                  width: int = 64, height: int = 64, max_steps: int = 10, brush: str = "classic/dry_brush",
-                 samples: int = 100, dtime: float = 0.1, render_mode: str | None = None, layer: bool = False):
+                 samples: int = 100, dtime: float = 0.1, render_mode: str | None = None, layer: bool = False,
+                 brush_scale: float = 1.0):
         if render_mode not in (None, *self.metadata["render_modes"]):
             raise ValueError(f"render_mode {render_mode!r} is not supported: use 'rgb_array' or None")
         if max_steps < 1:
@@ -92,9 +95,11 @@ class MyPaintEnv(gym.Env):
         self._lock = threading.RLock()  # one step at a time: an env may be shared between threads
         self.render_mode = render_mode
         # The painter checks the size as given (2.7, "64" and True are refused, not truncated); the env takes its own.
-        self.painter = MyPaintPainter(width, height, brush, samples, dtime, transparent=self.stroke_mode)
+        self.painter = MyPaintPainter(width, height, brush, samples, dtime, transparent=self.stroke_mode,
+                                      brush_scale=brush_scale)
         self.width, self.height = self.painter.width, self.painter.height
-        self._layer = MyPaintPainter(width, height, brush, samples, dtime, transparent=True) if layer else None
+        self._layer = MyPaintPainter(width, height, brush, samples, dtime, transparent=True,
+                                     brush_scale=brush_scale) if layer else None
 
         self.action_space = spaces.Box(0.0, 1.0, (self.layout.size,), np.float32)
         observation = {

@@ -28,21 +28,32 @@ class MyPaintPainter:
     The brush's dab jitter comes from libmypaint's own RNG, which a fresh brush restarts:
     :meth:`restart` therefore makes the pixels a pure function of the strokes that follow.
 
+    ``brush_scale`` s paints every stroke's brush s times wider (MyPaint's ``radius_logarithmic`` + ln s):
+    strokes made for a 64x64 canvas cover the same share of a 64s x 64s one. The dab spacing, the
+    jitter offsets and the speed inputs of MyPaint's brushes are measured in brush radii, so they
+    follow by themselves.
+
     Safe to share between threads: every call holds the painter's lock, so calls from two threads
     run one after the other (libmypaint itself is not thread-safe). After :meth:`close` every call
     raises ``RuntimeError`` instead of touching freed C memory.
     """
 
     def __init__(self, width: int = 64, height: int = 64, brush: str = "classic/dry_brush",
-                 samples: int = 100, dtime: float = 0.1, transparent: bool = False):
+                 samples: int = 100, dtime: float = 0.1, transparent: bool = False, brush_scale: float = 1.0):
         if isinstance(samples, (bool, np.bool_)) or not isinstance(samples, (int, np.integer)) or samples < 2:
             raise ValueError(f"samples is {samples!r}: a stroke needs a whole number of curve points >= 2 (e.g. 100)")
         if isinstance(dtime, (bool, np.bool_)) or not isinstance(dtime, (int, float, np.floating, np.integer)) \
                 or not math.isfinite(dtime) or dtime <= 0:
             raise ValueError(f"dtime is {dtime!r}: the seconds between curve points must be a finite number > 0 "
                              "(e.g. 0.1)")
+        if isinstance(brush_scale, (bool, np.bool_)) or not isinstance(brush_scale, (int, float, np.floating, np.integer)) \
+                or not math.isfinite(brush_scale) or brush_scale <= 0:
+            raise ValueError(f"brush_scale is {brush_scale!r}: use a finite number > 0 (the canvas side over the side "
+                             "the strokes were made for, e.g. 512 / 64 = 8)")
         self._lock = threading.RLock()
         self._closed = False
+        self.brush_scale = float(brush_scale)
+        self._log_scale = math.log(self.brush_scale)
         self.samples, self.dtime, self.transparent = int(samples), float(dtime), bool(transparent)
         self.brush: Brush | None = None
         self.surface = Surface(width, height)  # checks the size as given: whole numbers 1..MAX_SIDE
@@ -88,7 +99,7 @@ class MyPaintPainter:
             for name, value in (("color_h", h), ("color_s", s), ("color_v", v)):
                 self.brush.set_base_value(name, value)
             self._colour = stroke.rgb
-        self.brush.set_base_value("radius_logarithmic", stroke.size)
+        self.brush.set_base_value("radius_logarithmic", stroke.size + self._log_scale)
         self.brush.begin_stroke()
         x0, y0 = float(start[0]), float(start[1])
         events = stroke_events(start, stroke.end, stroke.control, stroke.pressure, self.samples)

@@ -1,0 +1,65 @@
+"""Strokes made for a 64x64 canvas painted by real MyPaint at any size, brushes scaled to cover the same share."""
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from painting_dreams.commands import cli
+from painting_dreams.paint import MyPaintPainter
+from painting_dreams.paint.replay import play
+
+
+def _box_down(images: np.ndarray, factor: int) -> np.ndarray:
+    n, h, w, c = images.shape
+    return images.reshape(n, h // factor, factor, w // factor, factor, c).mean(axis=(2, 4))
+
+
+@pytest.mark.parametrize("size", [128, 256])
+def test_a_scaled_stroke_set_covers_the_same_share_of_the_canvas(size):
+    actions = np.random.default_rng(5).uniform(0.1, 0.9, (3, 12, 11)).astype(np.float32)
+    small = play(actions, "color", layer=True)
+    large = play(actions, "color", layer=True, width=size, height=size, brush_scale=size / 64, final_only=True)
+    assert large.canvases.shape == (3, 1, size, size, 3) and large.layers.shape == (3, size, size, 4)
+    covered = lambda layers: (layers[..., 3] > 25).mean(axis=(1, 2))  # noqa: E731  share of pixels with paint
+    np.testing.assert_allclose(covered(large.layers), covered(small.layers), atol=0.04)
+    unscaled = play(actions, "color", layer=True, width=size, height=size)  # coordinates scaled, brush not
+    assert (covered(unscaled.layers) < covered(small.layers) - 0.1).all()  # the scaling is what keeps the share
+    down = _box_down(large.canvases[:, 0].astype(np.float64), size // 64) / 255.0
+    assert np.mean((down - small.canvases[:, -1] / 255.0) ** 2) < 0.01  # the same painting, seen at 64x64
+
+
+def test_a_brush_scale_must_be_a_positive_number():
+    for bad in (0, -2.0, float("nan"), True, "8"):
+        with pytest.raises(ValueError, match=r"brush_scale is .*: use a finite number > 0"):
+            MyPaintPainter(8, 8, brush_scale=bad)
+
+
+@pytest.fixture()
+def blocks(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # outside the project: the shipped painters
+    Image.fromarray(np.kron(np.random.default_rng(0).integers(0, 256, (4, 4, 3)), np.ones((16, 16, 1))).astype(np.uint8)
+                    ).save(tmp_path / "blocks.png")
+    return tmp_path / "blocks.png"
+
+
+def test_paint_size_writes_the_png_ora_and_json_at_that_size(blocks):
+    result = CliRunner().invoke(cli, ["paint", str(blocks), "--agent", "celeba_15", "--refine", "0", "--size", "128",
+                                      "--out", "o"])
+    assert result.exit_code == 0, result.output
+    png = np.asarray(Image.open("o/blocks.png"))
+    assert png.shape == (128, 128, 3) and png.min() < 200
+    record = json.loads(open("o/blocks.json").read())
+    assert record["canvas"] == [128, 128] and record["painted_at"] == [64, 64] and record["brush_scale"] == 2.0
+    assert max(max(s["end"]) for s in record["strokes"]) > 64  # points in the 128x128 canvas's pixels
+    import zipfile
+    with zipfile.ZipFile("o/blocks.ora") as ora:
+        assert b'w="128" h="128"' in ora.read("stack.xml")
+
+
+@pytest.mark.parametrize("size", ["8", "5000", "big"])
+def test_a_bad_size_is_one_clear_error(blocks, size):
+    result = CliRunner().invoke(cli, ["paint", str(blocks), "--size", size, "--out", "o"])
+    assert result.exit_code == 2 and "Invalid value for '--size'" in result.output and "Traceback" not in result.output
