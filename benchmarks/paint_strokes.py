@@ -28,23 +28,27 @@ from PIL import Image
 COMMAND = Path(sys.executable).with_name("painting-dreams")
 
 
-def run(image: Path, strokes: int, refine: int, agent: str, src: str | None, out: Path) -> dict:
+def run_command(args: list[str], src: str | None = None) -> tuple[str, float, float]:
+    """Run ``painting-dreams ARGS`` in its own process: its output, wall seconds and peak memory (GB)."""
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
     if src:
         env["PYTHONPATH"] = src
     started = time.perf_counter()
-    process = subprocess.Popen([str(COMMAND), "paint", str(image), "--shipped", "--agent", agent, "--strokes",
-                                str(strokes), "--refine", str(refine), "--out", str(out)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
+    process = subprocess.Popen([str(COMMAND), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True)
     output = process.stdout.read()
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if status != 0:
-        raise SystemExit(f"paint failed ({strokes} strokes, src {src or 'this checkout'}):\n{output}")
+        raise SystemExit(f"painting-dreams {' '.join(args)} failed (src {src or 'this checkout'}):\n{output}")
+    return output, seconds, usage.ru_maxrss / 1e6
+
+
+def run(image: Path, strokes: int, refine: int, agent: str, src: str | None, out: Path) -> dict:
+    output, seconds, peak = run_command(["paint", str(image), "--shipped", "--agent", agent, "--strokes", str(strokes),
+                                         "--refine", str(refine), "--out", str(out)], src)
     painted = re.search(r"painted in ([0-9.]+) s", output)
     mse = re.search(r"real MyPaint ([0-9.]+)", output)
-    return {"painting": float(painted.group(1)), "command": seconds, "peak_gb": usage.ru_maxrss / 1e6,
-            "mse": float(mse.group(1))}
+    return {"painting": float(painted.group(1)), "command": seconds, "peak_gb": peak, "mse": float(mse.group(1))}
 
 
 def main() -> None:

@@ -139,7 +139,19 @@ class MyPaintEnv(gym.Env):
         with self._lock:
             return self._step(action)
 
-    def _step(self, action):
+    def paint_step(self, action) -> dict:
+        """Paint ``action`` as :meth:`step` does, but build no observation (no copy of the canvas): for long
+        paintings on large canvases where only some canvases are looked at. Returns ``step``'s ``info``;
+        the next ``step`` or :meth:`render` shows the canvas. Not in stroke mode, nor with a target."""
+        with self._lock:
+            if self.stroke_mode or self._target is not None:
+                raise RuntimeError("paint_step builds no observation or reward: use step in stroke mode or with a target")
+            stroke, start, painted = self._paint_action(action)
+            self._canvas = None  # built when asked for
+            return self._info(stroke, start, painted)
+
+    def _paint_action(self, action):
+        """Decode ``action`` and paint it: ``(stroke, start, painted)``."""
         stroke = self.layout.decode(action, self.width, self.height)
         start = stroke.start if self.layout.absolute else self._position
         first_move = self._steps == 0 and not self.layout.absolute
@@ -149,21 +161,35 @@ class MyPaintEnv(gym.Env):
             self.painter.paint(stroke, start)
             if self._layer is not None:
                 self._layer.paint(stroke, start)
+        self._position = stroke.end.copy()
+        self._steps += 1
+        return stroke, start, not (first_move or stroke.jump)
+
+    def _step(self, action):
+        stroke, start, painted = self._paint_action(action)
         rgba = self.painter.rgba()
         if self.stroke_mode:
             self._stroke = fix15_to_uint8(rgba)
         self._canvas = composite_fix15_over_white(rgba)
-        self._position = stroke.end.copy()
-        self._steps += 1
         previous, self._mse = self._mse, self._target_mse()
         reward = float(previous - self._mse) if self._target is not None else 0.0
         truncated = self._steps >= self.max_steps
-        return self._observation(), reward, False, truncated, self._info(stroke, start, painted=not (first_move or stroke.jump))
+        return self._observation(), reward, False, truncated, self._info(stroke, start, painted=painted)
 
     def render(self):
         if self.render_mode == "rgb_array":
-            return self._canvas.copy()
+            with self._lock:
+                if self._canvas is None:  # after paint_step
+                    self._canvas = composite_fix15_over_white(self.painter.rgba())
+                return self._canvas.copy()
         return None
+
+    def set_brush_scale(self, brush_scale: float) -> None:
+        """Brushes ``brush_scale`` times wider from the next step on (strokes made for a smaller canvas)."""
+        with self._lock:
+            self.painter.set_brush_scale(brush_scale)
+            if self._layer is not None:
+                self._layer.set_brush_scale(brush_scale)
 
     @property
     def keeps_layer(self) -> bool:

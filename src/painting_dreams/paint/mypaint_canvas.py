@@ -46,14 +46,9 @@ class MyPaintPainter:
                 or not math.isfinite(dtime) or dtime <= 0:
             raise ValueError(f"dtime is {dtime!r}: the seconds between curve points must be a finite number > 0 "
                              "(e.g. 0.1)")
-        if isinstance(brush_scale, (bool, np.bool_)) or not isinstance(brush_scale, (int, float, np.floating, np.integer)) \
-                or not math.isfinite(brush_scale) or brush_scale <= 0:
-            raise ValueError(f"brush_scale is {brush_scale!r}: use a finite number > 0 (the canvas side over the side "
-                             "the strokes were made for, e.g. 512 / 64 = 8)")
         self._lock = threading.RLock()
         self._closed = False
-        self.brush_scale = float(brush_scale)
-        self._log_scale = math.log(self.brush_scale)
+        self.set_brush_scale(brush_scale)
         self.samples, self.dtime, self.transparent = int(samples), float(dtime), bool(transparent)
         self.brush: Brush | None = None
         self.surface = Surface(width, height)  # checks the size as given: whole numbers 1..MAX_SIDE
@@ -61,6 +56,15 @@ class MyPaintPainter:
         self._template = Brush.from_name(brush)
         self._colour: tuple[int, int, int] | None = None
         self.restart()
+
+    def set_brush_scale(self, brush_scale: float) -> None:
+        """Paint the strokes that follow with brushes ``brush_scale`` times wider (see the class docstring)."""
+        if isinstance(brush_scale, (bool, np.bool_)) or not isinstance(brush_scale, (int, float, np.floating, np.integer)) \
+                or not math.isfinite(brush_scale) or brush_scale <= 0:
+            raise ValueError(f"brush_scale is {brush_scale!r}: use a finite number > 0 (the canvas side over the side "
+                             "the strokes were made for, e.g. 512 / 64 = 8)")
+        self.brush_scale = float(brush_scale)
+        self._log_scale = math.log(self.brush_scale)
 
     def _check_open(self) -> None:
         if self._closed:

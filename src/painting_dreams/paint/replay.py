@@ -41,23 +41,40 @@ class Played:
 
 
 def play_episode(env: MyPaintEnv, actions: np.ndarray, seed: int | None = None,
-                 final_only: bool = False) -> dict[str, np.ndarray]:
+                 final_only: bool = False, brush_scales=None, keep_steps=None) -> dict[str, np.ndarray]:
     """Reset ``env`` (``seed``) and play ``actions`` ``(S, A)`` (normalised, the env's layout).
 
-    Returns ``canvases`` (S, H, W, 3) uint8 (with ``final_only``: (1, H, W, 3), the last one, for large canvases), ``start`` (S, 2) float32 (normalised), ``painted`` (S,)
+    ``brush_scales`` (S,): each stroke's brush scale (strokes made for canvases of different sizes, e.g. a
+    tiled painting's), else the env's own.
+
+    Returns ``canvases`` (S, H, W, 3) uint8 (with ``final_only``: (1, H, W, 3), the last one, for large canvases;
+    with ``keep_steps``: the canvases after those steps only), ``start`` (S, 2) float32 (normalised), ``painted`` (S,)
     bool, ``strokes`` (S, H, W, 4) uint8 if the env is in stroke mode, ``layer`` (H, W, 4) uint8 if it
     keeps one.
     """
     steps = len(actions)
-    canvases = np.empty((1 if final_only else steps, env.height, env.width, 3), np.uint8)
+    if final_only:
+        keep_steps = [steps - 1]
+    slot = {int(t): i for i, t in enumerate(keep_steps)} if keep_steps is not None else None
+    canvases = np.empty((steps if slot is None else len(slot), env.height, env.width, 3), np.uint8)
     strokes = np.empty((steps, env.height, env.width, 4), np.uint8) if env.stroke_mode else None
     start = np.empty((steps, 2), np.float32)
     painted = np.empty(steps, bool)
     scale = np.array([env.width, env.height], dtype=np.float64)
     env.reset(seed=None if seed is None else int(seed))
     for t, action in enumerate(actions):
+        if brush_scales is not None:
+            env.set_brush_scale(float(brush_scales[t]))
+        if slot is not None and t not in slot and not env.stroke_mode:  # no canvas wanted: skip building it
+            info = env.paint_step(action)
+            start[t] = info["start"] / scale
+            painted[t] = info["painted"]
+            continue
         observation, _, _, _, info = env.step(action)
-        canvases[0 if final_only else t] = observation["canvas"]
+        if slot is None:
+            canvases[t] = observation["canvas"]
+        elif t in slot:
+            canvases[slot[t]] = observation["canvas"]
         if strokes is not None:
             strokes[t] = observation["stroke"]
         start[t] = info["start"] / scale
@@ -71,17 +88,18 @@ def play_episode(env: MyPaintEnv, actions: np.ndarray, seed: int | None = None,
 
 
 def play(actions, variant: str, *, absolute: bool = True, stroke_mode: bool = False, layer: bool = False,
-         width: int = 64, height: int = 64, brush: str = "classic/dry_brush", brush_scale: float = 1.0, seeds=None,
-         final_only: bool = False, progress: bool = False, desc: str | None = None) -> Played:
+         width: int = 64, height: int = 64, brush: str = "classic/dry_brush", brush_scale=1.0, seeds=None,
+         final_only: bool = False, keep_steps=None, progress: bool = False, desc: str | None = None) -> Played:
     """Play each episode's ``actions`` ``(N, S, A)`` (normalised) in a fresh MyPaint env of ``variant``.
 
     ``absolute``: the actions carry their start point (the agents' layout); else the env's relative
     layout, whose first action only moves the brush. ``stroke_mode``: each stroke is also returned
     alone with its alpha (the canvas is cleared after every step). ``layer``: all strokes are also
     painted on one transparent canvas. ``brush_scale``: brushes this many times wider, for actions made
-    for a smaller canvas (``width / 64`` paints a 64x64 agent's strokes at ``width``). ``seeds``: one per
+    for a smaller canvas (``width / 64`` paints a 64x64 agent's strokes at ``width``), or ``(S,)`` one per
+    stroke (strokes made for canvases of different sizes). ``seeds``: one per
     episode for ``reset`` (default 0..N-1). ``final_only``: keep only each episode's last canvas
-    (``canvases`` (N, 1, H, W, 3)), for large canvases.
+    (``canvases`` (N, 1, H, W, 3)), for large canvases; ``keep_steps``: only the canvases after those steps.
     """
     array = np.asarray(actions)
     if array.dtype.kind not in "biuf":
@@ -91,8 +109,12 @@ def play(actions, variant: str, *, absolute: bool = True, stroke_mode: bool = Fa
         raise ValueError(f"actions have shape {array.shape}: expected (images, strokes, fields), one row per painting")
     episodes, steps, fields = array.shape
     env = MyPaintEnv(variant=variant, absolute=absolute, stroke_mode=stroke_mode, width=width, height=height,
-                     max_steps=max(1, steps), brush=brush, layer=layer, brush_scale=brush_scale)
+                     max_steps=max(1, steps), brush=brush, layer=layer,
+                     brush_scale=1.0 if np.ndim(brush_scale) else brush_scale)
+    scales = np.asarray(brush_scale, np.float64) if np.ndim(brush_scale) else None
     try:
+        if scales is not None and scales.shape != (steps,):
+            raise ValueError(f"brush_scale has shape {scales.shape}: give one number, or one per stroke ({steps},)")
         if fields != env.layout.size:
             raise ValueError(f"actions have {fields} fields, but the {'absolute ' if absolute else ''}{variant!r} "
                              f"layout has {env.layout.size}: {', '.join(env.layout.fields)}")
@@ -100,7 +122,7 @@ def play(actions, variant: str, *, absolute: bool = True, stroke_mode: bool = Fa
         # An agent's sigmoid can round to exactly 0 or 1 in float32, never beyond; clip float noise only.
         array = np.clip(array, 0.0, 1.0)
         started = time.perf_counter()
-        played = [play_episode(env, episode, seed, final_only) for episode, seed in
+        played = [play_episode(env, episode, seed, final_only, scales, keep_steps) for episode, seed in
                   zip(tqdm(array, desc=desc or f"MyPaint ({variant})", unit="episode", disable=not progress), seeds)]
     finally:
         env.close()
