@@ -34,8 +34,10 @@ benchmarks: install  ## print the speed figures quoted in the README
 	$(PYTHON) benchmarks/agent_speed.py
 	$(PYTHON) benchmarks/step_breakdown.py --run celeba_15
 	$(PYTHON) benchmarks/paint_strokes.py --strokes 8 50 500
+	$(PYTHON) benchmarks/paint_tiled.py --grids 1 2 4
 	@echo "time to quality (needs the full data_prep and stroke_model outputs; 2 x 20 CPU minutes):"
 	@echo "  $(PYTHON) benchmarks/time_to_quality.py --run celeba_15   (and --run kmnist_15)"
+	@echo "render scaling (needs the CelebA dev copy under data/01_raw/celeba): $(PYTHON) benchmarks/render_scaling.py --images 100"
 
 viz: install  ## static kedro-viz site in build/, checked in headless Chromium (apt: chromium)
 	$(PYTHON) scripts/check_viz.py --build

@@ -153,19 +153,31 @@ def cli() -> None:
 @click.option("--size", default=64, show_default=True, type=click.IntRange(16, 4096),
               help="Side of the PNG and .ora in pixels: the agent paints at 64x64, then real MyPaint paints the "
                    "same strokes on a SIZE x SIZE canvas, brushes scaled to cover the same share of it.")
+@click.option("--grid", default=0, show_default=True, type=click.IntRange(0, 8),
+              help="Large pictures: after an underpainting of the whole picture, paint each of GRID x GRID "
+                   "overlapping tiles as its own 64x64 picture (GRID x GRID + 1 paintings of --strokes each), all on "
+                   "the --size canvas. 0: off.")
+@click.option("--svg", is_flag=True,
+              help="Also write the strokes as SVG vectors (an approximation of MyPaint's dry brush; the PNG is MyPaint's).")
 def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env: str, shipped_only: bool,
-          refine_steps: int, closed_loop: bool, size: int) -> None:
+          refine_steps: int, closed_loop: bool, size: int, grid: int, svg: bool) -> None:
     """Paint IMAGE with a trained agent and replay its strokes in real MyPaint."""
     from painting_dreams.export import paint_image, write_painting
     from painting_dreams.targets.user_image import UserImageError, load_user_image
     from painting_dreams.files import OutputDirError, check_out_dir
     from painting_dreams.export.picture import FILES
 
+    if grid and size < 128:
+        raise click.ClickException(f"--grid {grid} paints tiles on a large canvas: give --size too (e.g. --size 1024)")
+    if grid and closed_loop:
+        raise click.ClickException("--grid and --closed-loop exclude each other: the tiles are painted in the dream")
     try:
-        target = load_user_image(image)
+        target = load_user_image(image, size if grid else 64)
         check_out_dir(out_dir, FILES)  # before painting: a bad --out costs nothing
     except (UserImageError, OutputDirError) as exc:
         raise click.ClickException(str(exc)) from exc
+    if grid:
+        return _paint_tiled(image, target, out_dir, run, strokes, env, shipped_only, refine_steps, grid, svg)
     agent = find_agent(run, strokes, env, shipped_only)
     strokes = strokes or agent.strokes
     how = (" closed-loop in MyPaint" if closed_loop else "") + (f", refined {refine_steps} steps" if refine_steps else "")
@@ -175,7 +187,7 @@ def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env:
                            closed_loop=closed_loop, fixed_fields=agent.fixed_fields, size=size)
     seconds = time.perf_counter() - started
     try:
-        paths = write_painting(painting, out_dir, image.stem)
+        paths = write_painting(painting, out_dir, image.stem, svg)
     except OSError as exc:  # e.g. the disk filled up: the previous files (if any) are left as they were
         raise click.ClickException(f"could not write the painting to {str(out_dir)!r} ({exc.strerror or exc}): "
                                    "nothing was replaced; free some space or choose another --out") from exc
@@ -184,6 +196,31 @@ def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env:
                f"dream {mse(painting.dream_steps[-1]):.4f} (painted in {seconds:.1f} s)")
     if refine_steps:
         click.echo(f"Refinement {'kept' if painting.mode['refined'] else 'not kept (the agent alone painted closer)'}")
+    for kind, path in paths.items():
+        click.echo(f"  {kind.upper():4} {path}")
+
+
+def _paint_tiled(image: Path, target, out_dir: Path, run: str | None, strokes: int | None, env: str,
+                 shipped_only: bool, refine_steps: int, grid: int, svg: bool) -> None:
+    """``paint --grid``: an underpainting and grid x grid tiles on the large canvas (painting_dreams.export.tiled)."""
+    from painting_dreams.export.tiled import paint_tiled, write_tiled
+
+    agent = find_agent(run, strokes, env, shipped_only)
+    strokes = strokes or agent.strokes
+    size = target.shape[0]
+    click.echo(f"Painting {image} at {size}x{size} with agent {agent.name} ({agent.where}): an underpainting and "
+               f"{grid}x{grid} tiles of {strokes} strokes each ({strokes * (grid * grid + 1)} strokes)"
+               + (f", each refined {refine_steps} steps" if refine_steps else "") + "...")
+    painting = paint_tiled(agent.policy, agent.painter, target, grid, strokes, refine_steps=refine_steps,
+                           fixed_fields=agent.fixed_fields)
+    try:
+        paths = write_tiled(painting, out_dir, image.stem, svg)
+    except OSError as exc:
+        raise click.ClickException(f"could not write the painting to {str(out_dir)!r} ({exc.strerror or exc}): "
+                                   "nothing was replaced; free some space or choose another --out") from exc
+    click.echo(f"MSE to your image at {size}x{size}: real MyPaint {painting.mse:.4f} (painted in "
+               f"{sum(painting.seconds.values()):.1f} s: agent {painting.seconds['agent']:.1f} s, MyPaint "
+               f"{painting.seconds['mypaint']:.1f} s)")
     for kind, path in paths.items():
         click.echo(f"  {kind.upper():4} {path}")
 

@@ -2,6 +2,8 @@
 
 * :mod:`~painting_dreams.export.picture`: one picture painted by an agent (``painting-dreams paint``)
   and its PNG, GIF, JSON and OpenRaster files, written as a set.
+* :mod:`~painting_dreams.export.tiled`: large pictures (``paint --grid K --size S``): an underpainting and
+  K x K overlapping tiles, every stroke painted by real MyPaint on one S x S canvas.
 * :mod:`~painting_dreams.export.openraster`: the OpenRaster (``.ora``) writer, MyPaint's own format.
 
 (Users' pictures are read by :mod:`painting_dreams.targets.user_image`; files are written whole by

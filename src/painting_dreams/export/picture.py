@@ -18,6 +18,7 @@ from PIL import Image
 from painting_dreams.evaluation.figures import stroke_by_stroke_frames
 from painting_dreams.files import atomic_set, check_out_dir
 from painting_dreams.export.openraster import write_openraster
+from painting_dreams.export.svg import strokes_svg
 from painting_dreams.paint.actions import ActionLayout
 from painting_dreams.paint.replay import play
 
@@ -92,12 +93,13 @@ def _frames(painting: Painting) -> list[Image.Image]:
 FILES = "the painting's PNG, GIF, JSON and .ora files"
 
 
-def write_painting(painting: Painting, out_dir: str | Path, name: str) -> dict[str, Path]:
-    """Write ``<name>.png`` (real MyPaint), ``<name>.gif``, ``<name>.json`` and ``<name>.ora`` into ``out_dir``
-    as a set: all four replace the previous ones only once all four are written; on any error (a full
-    disk) the previous four stay as they were and no temporary file is left."""
+def write_painting(painting: Painting, out_dir: str | Path, name: str, svg: bool = False) -> dict[str, Path]:
+    """Write ``<name>.png`` (real MyPaint), ``<name>.gif``, ``<name>.json`` and ``<name>.ora`` (and with ``svg``
+    ``<name>.svg``, the strokes as vectors) into ``out_dir`` as a set: they replace the previous ones only
+    once all are written; on any error (a full disk) the previous ones stay as they were and no
+    temporary file is left."""
     out = check_out_dir(out_dir, FILES)
-    paths = {kind: out / f"{name}.{kind}" for kind in ("png", "gif", "json", "ora")}
+    paths = {kind: out / f"{name}.{kind}" for kind in ("png", "gif", "json", "ora") + (("svg",) if svg else ())}
     frames = _frames(painting)
     record = {"variant": painting.variant, "canvas": [painting.size, painting.size], "brush": "classic/dry_brush",
               "painted_at": list(painting.target.shape[:2][::-1]), "brush_scale": painting.size / painting.target.shape[0],
@@ -109,6 +111,8 @@ def write_painting(painting: Painting, out_dir: str | Path, name: str) -> dict[s
         frames[0].save(tmp["gif"], format="GIF", save_all=True, append_images=frames[1:], duration=GIF_FRAME_MS, loop=0)
         tmp["json"].write_text(json.dumps(record, indent=1))
         write_openraster(tmp["ora"], [("painting_dreams strokes", painting.real_rgba)])
+        if svg:
+            tmp["svg"].write_text(strokes_svg(record["strokes"], painting.size, painting.size))
     return paths
 
 

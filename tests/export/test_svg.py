@@ -1,0 +1,42 @@
+"""The strokes as SVG: one path per stroke, through the control point, MyPaint's brush width and colour."""
+
+import math
+import re
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from painting_dreams.commands import cli
+from painting_dreams.export.svg import strokes_svg
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_each_stroke_is_a_path_through_its_control_point_in_its_colour_and_width():
+    strokes = [{"start": [10.0, 20.0], "end": [50.0, 20.0], "control": [30.0, 40.0], "pressure": 0.5, "size": 1.0,
+                "jump": False, "rgb": [200, 10, 30]},
+               {"start": [0.0, 0.0], "end": [5.0, 5.0], "control": [2.0, 2.0], "pressure": 0.5, "size": 1.0,
+                "jump": True, "rgb": [0, 0, 0]}]  # a jump paints nothing
+    root = ET.fromstring(strokes_svg(strokes, 64, 48))
+    assert root.get("width") == "64" and root.get("height") == "48" and root.find(f"{SVG}rect").get("fill") == "white"
+    (path,) = root.findall(f"{SVG}path")
+    x0, y0, bx, by, x1, y1 = (float(v) for v in re.findall(r"-?[0-9.]+", path.get("d")))
+    mid = 0.25 * np.array([x0, y0]) + 0.5 * np.array([bx, by]) + 0.25 * np.array([x1, y1])  # the curve at t = 1/2
+    np.testing.assert_allclose(mid, [30.0, 40.0], atol=0.01)
+    assert path.get("stroke") == "rgb(200,10,30)" and float(path.get("stroke-width")) == pytest.approx(2 * math.e, abs=0.01)
+    assert float(path.get("stroke-opacity")) == pytest.approx((0.8 + 0.2 * 0.5) * 0.5, abs=1e-3)
+
+
+def test_paint_svg_writes_the_svg_with_the_other_files(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Image.fromarray(np.kron(np.random.default_rng(2).integers(0, 256, (4, 4, 3)), np.ones((16, 16, 1))).astype(np.uint8)
+                    ).save("b.png")
+    result = CliRunner().invoke(cli, ["paint", "b.png", "--agent", "celeba_15", "--refine", "0", "--size", "128",
+                                      "--svg", "--out", "o"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["b.gif", "b.json", "b.ora", "b.png", "b.svg"]
+    root = ET.parse(tmp_path / "o" / "b.svg").getroot()
+    assert root.get("width") == "128" and len(root.findall(f"{SVG}path")) == 15  # the colour painter never jumps
