@@ -95,24 +95,30 @@ FILES = "the painting's PNG, GIF, JSON and .ora files"
 
 def write_painting(painting: Painting, out_dir: str | Path, name: str, svg: bool = False) -> dict[str, Path]:
     """Write ``<name>.png`` (real MyPaint), ``<name>.gif``, ``<name>.json`` and ``<name>.ora`` (and with ``svg``
-    ``<name>.svg``, the strokes as vectors) into ``out_dir`` as a set: they replace the previous ones only
-    once all are written; on any error (a full disk) the previous ones stay as they were and no
-    temporary file is left."""
-    out = check_out_dir(out_dir, FILES)
-    paths = {kind: out / f"{name}.{kind}" for kind in ("png", "gif", "json", "ora") + (("svg",) if svg else ())}
-    frames = _frames(painting)
+    ``<name>.svg``) into ``out_dir`` as a set (:func:`write_files`)."""
     record = {"variant": painting.variant, "canvas": [painting.size, painting.size], "brush": "classic/dry_brush",
               "painted_at": list(painting.target.shape[:2][::-1]), "brush_scale": painting.size / painting.target.shape[0],
               "layout": list(ActionLayout(painting.variant, absolute=True).fields),
               "mode": painting.mode or {"closed_loop": False, "refine_steps": 0, "refined": False},
               "actions": np.round(painting.actions.astype(float), 6).tolist(), "strokes": painting.strokes}
+    return write_files(out_dir, name, painting.real, _frames(painting), GIF_FRAME_MS, record, painting.real_rgba, svg)
+
+
+def write_files(out_dir: str | Path, name: str, real: np.ndarray, frames: list[Image.Image], frame_ms: int,
+                record: dict, layer: np.ndarray, svg: bool = False) -> dict[str, Path]:
+    """The paint command's files, as a set: ``<name>.png`` (``real``), ``<name>.gif`` (``frames``),
+    ``<name>.json`` (``record``, its ``strokes`` in the canvas's units), ``<name>.ora`` (``layer`` over white)
+    and with ``svg`` ``<name>.svg``. They replace the previous ones only once all are written; on any
+    error (a full disk) the previous ones stay as they were and no temporary file is left."""
+    out = check_out_dir(out_dir, FILES)
+    paths = {kind: out / f"{name}.{kind}" for kind in ("png", "gif", "json", "ora") + (("svg",) if svg else ())}
     with atomic_set(paths) as tmp:
-        Image.fromarray(painting.real).save(tmp["png"], format="PNG")
-        frames[0].save(tmp["gif"], format="GIF", save_all=True, append_images=frames[1:], duration=GIF_FRAME_MS, loop=0)
+        Image.fromarray(real).save(tmp["png"], format="PNG")
+        frames[0].save(tmp["gif"], format="GIF", save_all=True, append_images=frames[1:], duration=frame_ms, loop=0)
         tmp["json"].write_text(json.dumps(record, indent=1))
-        write_openraster(tmp["ora"], [("painting_dreams strokes", painting.real_rgba)])
+        write_openraster(tmp["ora"], [("painting_dreams strokes", layer)])
         if svg:
-            tmp["svg"].write_text(strokes_svg(record["strokes"], painting.size, painting.size))
+            tmp["svg"].write_text(strokes_svg(record["strokes"], real.shape[1], real.shape[0]))
     return paths
 
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from painting_dreams.export.picture import write_files
+from painting_dreams.image_grid import tile, to_uint8
 from painting_dreams.paint.actions import ActionLayout
 from painting_dreams.paint.replay import play
 
@@ -120,16 +122,6 @@ def write_tiled(painting: TiledPainting, out_dir, name: str, svg: bool = False) 
     """Write ``<name>.png`` (real MyPaint at S x S), ``<name>.gif`` (picture | canvas after the underpainting and
     after each tile), ``<name>.json`` (strokes in the S x S canvas's units, tiles) and ``<name>.ora`` (with ``svg``
     also ``<name>.svg``) as a set."""
-    import json
-
-    from painting_dreams.export.openraster import write_openraster
-    from painting_dreams.export.svg import strokes_svg
-    from painting_dreams.export.picture import FILES
-    from painting_dreams.files import atomic_set, check_out_dir
-    from painting_dreams.image_grid import tile, to_uint8
-
-    out = check_out_dir(out_dir, FILES)
-    paths = {kind: out / f"{name}.{kind}" for kind in ("png", "gif", "json", "ora") + (("svg",) if svg else ())}
     layout = ActionLayout(painting.variant, absolute=True)
     size = painting.real.shape[0]
     strokes = []
@@ -143,12 +135,4 @@ def write_tiled(painting: TiledPainting, out_dir, name: str, svg: bool = False) 
     picture = shrink(painting.target, to=GIF_SIDE)
     frames = [Image.fromarray(tile([[to_uint8(picture), np.asarray(Image.fromarray(stage).resize(
         (GIF_SIDE, GIF_SIDE), Image.Resampling.BOX))]])) for stage in painting.stages]
-    frames += [frames[-1]] * 3
-    with atomic_set(paths) as tmp:
-        Image.fromarray(painting.real).save(tmp["png"], format="PNG")
-        frames[0].save(tmp["gif"], format="GIF", save_all=True, append_images=frames[1:], duration=GIF_FRAME_MS, loop=0)
-        tmp["json"].write_text(json.dumps(record, indent=1))
-        write_openraster(tmp["ora"], [("painting_dreams strokes", painting.layer)])
-        if svg:
-            tmp["svg"].write_text(strokes_svg(strokes, size, size))
-    return paths
+    return write_files(out_dir, name, painting.real, frames + [frames[-1]] * 3, GIF_FRAME_MS, record, painting.layer, svg)
