@@ -148,21 +148,16 @@ class DreamPainter:
         """Paint ``actions`` ``(B, n, A)`` on ``canvas`` with a stateless painter; return ``loss(final canvas)``
         ``(B,)`` and the gradient of its sum in ``actions`` ``(B, n, A)``.
 
-        Backpropagation written out as two symbolic loops: forward, keeping only the canvas before each
-        stroke (49 KB per stroke and image); backward, from the last stroke to the first, rendering
-        each stroke again to take its gradient. Automatic differentiation of the whole painting would
+        Backpropagation written out as two symbolic loops: forward (:meth:`paint_loop`), keeping only the
+        canvas after each stroke (49 KB per stroke and image); backward, from the last stroke to the
+        first, rendering each stroke again to take its gradient. Automatic differentiation of the whole painting would
         keep every stroke's activations instead (the stroke model's per-pixel MLP: MBs per stroke), so
         its memory would grow ~50x faster with n. No gradient reaches the painter's weights: this is
         for optimising actions (refinement), not for training.
         """
         n = tf.shape(actions)[1]
-        before = tf.TensorArray(canvas.dtype, size=n, element_shape=canvas.shape)
-
-        def forward(i, canvas, before):
-            stroke = self._render(actions[:, i], ())[0]
-            return i + 1, self._lay(canvas, stroke, actions[:, i]), before.write(i, canvas)
-
-        _, final, before = tf.while_loop(lambda i, *_: i < n, forward, (tf.constant(0), canvas, before))
+        final, _, after = self.paint_loop(canvas, actions, (), keep_canvases=True)
+        before = tf.concat([canvas[:, None], after[:, :-1]], axis=1)  # the canvas each stroke was laid on
         with tf.GradientTape() as tape:
             tape.watch(final)
             per_image = loss(final)
@@ -171,7 +166,7 @@ class DreamPainter:
         gradients = tf.TensorArray(actions.dtype, size=n, element_shape=actions[:, 0].shape)
 
         def backward(i, upstream, gradients):
-            stroke_actions, previous = actions[:, i], before.read(i)
+            stroke_actions, previous = actions[:, i], before[:, i]
             with tf.GradientTape() as tape:
                 tape.watch([stroke_actions, previous])
                 after = self._lay(previous, self._render(stroke_actions, ())[0], stroke_actions)
