@@ -67,16 +67,12 @@ def play_episode(env: MyPaintEnv, actions: np.ndarray, seed: int | None = None,
             env.set_brush_scale(float(brush_scales[t]))
         if slot is not None and t not in slot and not env.stroke_mode:  # no canvas wanted: skip building it
             info = env.paint_step(action)
-            start[t] = info["start"] / scale
-            painted[t] = info["painted"]
-            continue
-        observation, _, _, _, info = env.step(action)
-        if slot is None:
-            canvases[t] = observation["canvas"]
-        elif t in slot:
-            canvases[slot[t]] = observation["canvas"]
-        if strokes is not None:
-            strokes[t] = observation["stroke"]
+        else:
+            observation, _, _, _, info = env.step(action)
+            if slot is None or t in slot:
+                canvases[t if slot is None else slot[t]] = observation["canvas"]
+            if strokes is not None:
+                strokes[t] = observation["stroke"]
         start[t] = info["start"] / scale
         painted[t] = info["painted"]
     episode = {"canvases": canvases, "start": start, "painted": painted}
