@@ -128,6 +128,15 @@ def find_agent(run: str | None, strokes: int | None, env: str, shipped_only: boo
                  loaded.card["dataset"], loaded.card["targets"])
 
 
+def _write_or_explain(write, out_dir: Path, what: str):
+    """``write()``, whose files replace the old ones as a set; an ``OSError`` (a full disk) becomes one line."""
+    try:
+        return write()
+    except OSError as exc:  # the previous files (if any) are left as they were
+        raise click.ClickException(f"could not write {what} to {str(out_dir)!r} ({exc.strerror or exc}): "
+                                   "nothing was replaced; free some space or choose another --out") from exc
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """painting_dreams: agents that learn to paint in a world model of MyPaint."""
@@ -186,11 +195,7 @@ def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env:
     painting = paint_image(agent.policy, agent.painter, agent.variant, target, strokes, refine_steps=refine_steps,
                            closed_loop=closed_loop, fixed_fields=agent.fixed_fields, size=size)
     seconds = time.perf_counter() - started
-    try:
-        paths = write_painting(painting, out_dir, image.stem, svg)
-    except OSError as exc:  # e.g. the disk filled up: the previous files (if any) are left as they were
-        raise click.ClickException(f"could not write the painting to {str(out_dir)!r} ({exc.strerror or exc}): "
-                                   "nothing was replaced; free some space or choose another --out") from exc
+    paths = _write_or_explain(lambda: write_painting(painting, out_dir, image.stem, svg), out_dir, "the painting")
     mse = lambda a: float(((a - target) ** 2).mean())  # noqa: E731
     click.echo(f"MSE to your image: real MyPaint {mse(painting.real_steps[-1] / 255.0):.4f}, "
                f"dream {mse(painting.dream_steps[-1]):.4f} (painted in {seconds:.1f} s)")
@@ -213,11 +218,7 @@ def _paint_tiled(image: Path, target, out_dir: Path, run: str | None, strokes: i
                + (f", each refined {refine_steps} steps" if refine_steps else "") + "...")
     painting = paint_tiled(agent.policy, agent.painter, target, grid, strokes, refine_steps=refine_steps,
                            fixed_fields=agent.fixed_fields)
-    try:
-        paths = write_tiled(painting, out_dir, image.stem, svg)
-    except OSError as exc:
-        raise click.ClickException(f"could not write the painting to {str(out_dir)!r} ({exc.strerror or exc}): "
-                                   "nothing was replaced; free some space or choose another --out") from exc
+    paths = _write_or_explain(lambda: write_tiled(painting, out_dir, image.stem, svg), out_dir, "the painting")
     click.echo(f"MSE to your image at {size}x{size}: real MyPaint {painting.mse:.4f} (painted in "
                f"{sum(painting.seconds.values()):.1f} s: agent {painting.seconds['agent']:.1f} s, MyPaint "
                f"{painting.seconds['mypaint']:.1f} s)")
@@ -272,11 +273,7 @@ def evaluate(run: str, images_path: Path, out_dir: Path, limit: int | None, spli
                "split": split, "prepared": image_set.prepared, **scored.summary(), "refine": refine_steps,
                "closed_loop": closed_loop, "seconds": round(scored.seconds, 2),
                "seconds_per_image": round(scored.seconds / len(image_set.names), 4)}
-    try:
-        paths = write_evaluation(out_dir, image_set, scored, summary)
-    except OSError as exc:
-        raise click.ClickException(f"could not write the scores to {str(out_dir)!r} ({exc.strerror or exc}): "
-                                   "nothing was replaced; free some space or choose another --out") from exc
+    paths = _write_or_explain(lambda: write_evaluation(out_dir, image_set, scored, summary), out_dir, "the scores")
     click.echo(f"{summary['images']} images: real MyPaint MSE {summary['mse_real_mean']:.4f} "
                f"(dream {summary['mse_dream_mean']:.4f}, dream vs real {summary['mse_dream_real_mean']:.4f}, "
                f"{summary['exploited']} exploited" + (f", refined strokes kept for {summary['refined_wins']}" if refine_steps else "")
