@@ -55,10 +55,19 @@ class Painting:
         """The strokes in the units of the files' canvas (pixels, pressure, MyPaint brush size, RGB): at a
         larger size the points are scaled and the brush size (MyPaint's ``radius_logarithmic``) is the one
         MyPaint painted with, ln(size / 64) larger."""
-        layout = ActionLayout(self.variant, absolute=True)
-        shift = math.log(self.size / self.target.shape[0])
-        strokes = [layout.decode(np.clip(a, 0, 1), self.size, self.size).as_dict() for a in self.actions]
-        return [{**stroke, "size": stroke["size"] + shift} for stroke in strokes]
+        scale = self.size / self.target.shape[0]
+        return strokes_on_canvas(self.actions, self.variant, self.size, np.full(len(self.actions), scale))
+
+
+def strokes_on_canvas(actions: np.ndarray, variant: str, size: int, brush_scales: np.ndarray) -> list[dict]:
+    """Absolute-layout ``actions`` ``(n, A)`` as strokes on a ``size`` x ``size`` canvas (pixels, pressure, brush
+    size, RGB), each brush size the one MyPaint painted with: ``radius_logarithmic`` + ln(its brush scale)."""
+    layout = ActionLayout(variant, absolute=True)
+    strokes = []
+    for action, scale in zip(actions, brush_scales):
+        stroke = layout.decode(np.clip(action, 0, 1), size, size).as_dict()
+        strokes.append({**stroke, "size": stroke["size"] + math.log(scale)})
+    return strokes
 
 
 def paint_with_mypaint(actions: np.ndarray, variant: str, size: int = 64, made_for: int = 64,

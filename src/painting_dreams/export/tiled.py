@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from painting_dreams.export.picture import write_files
+from painting_dreams.export.picture import strokes_on_canvas, write_files
 from painting_dreams.image_grid import tile, to_uint8
 from painting_dreams.paint.actions import ActionLayout
 from painting_dreams.paint.replay import play
@@ -124,10 +124,7 @@ def write_tiled(painting: TiledPainting, out_dir, name: str, svg: bool = False) 
     also ``<name>.svg``) as a set."""
     layout = ActionLayout(painting.variant, absolute=True)
     size = painting.real.shape[0]
-    strokes = []
-    for action, scale in zip(painting.actions, painting.brush_scales):
-        stroke = layout.decode(np.clip(action, 0, 1), size, size).as_dict()
-        strokes.append({**stroke, "size": stroke["size"] + float(np.log(scale))})
+    strokes = strokes_on_canvas(painting.actions, painting.variant, size, painting.brush_scales)
     record = {"variant": painting.variant, "canvas": [size, size], "brush": "classic/dry_brush",
               "layout": list(layout.fields), "tiles": [[round(float(v), 3) for v in box] for box in painting.boxes],
               "tile_overlap": TILE_OVERLAP, "brush_scales": np.round(painting.brush_scales, 4).tolist(),
