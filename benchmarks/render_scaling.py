@@ -25,14 +25,10 @@ import numpy as np  # noqa: E402
 from painting_dreams import shipped  # noqa: E402
 from painting_dreams.agent.inference import paint_targets  # noqa: E402
 from painting_dreams.evaluation.image_sets import load_image_set  # noqa: E402
+from painting_dreams.image_grid import box_downsample  # noqa: E402
 from painting_dreams.paint.replay import play  # noqa: E402
 
 CELEBA = Path(__file__).resolve().parents[1] / "data" / "01_raw" / "celeba" / "img_align_celeba"
-
-
-def box_down(images: np.ndarray, factor: int) -> np.ndarray:
-    n, h, w, c = images.shape
-    return images.reshape(n, h // factor, factor, w // factor, factor, c).mean(axis=(2, 4))
 
 
 def main() -> None:
@@ -60,7 +56,7 @@ def main() -> None:
                      final_only=True).canvases[:, 0]
         seconds = (time.perf_counter() - started) / len(actions)
         dream_real = float(np.mean((dream - small) ** 2))
-        scaling = float(np.mean((box_down(large.astype(np.float64), factor) / 255.0 - small) ** 2))
+        scaling = float(np.mean((box_downsample(large, factor) / 255.0 - small) ** 2))
         verdict = "met" if scaling <= dream_real else f"not met (+{100 * (scaling / dream_real - 1):.0f} %)"
         print(f"{name:<10} {painter.strokes:>7} {dream_real:>20.5f} {scaling:>17.5f} {scaling / dream_real:>6.2f} "
               f"{seconds:>15.3f}  {verdict}", flush=True)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from painting_dreams.image_grid import tile, tile_images, to_uint8, upscale
+from painting_dreams.image_grid import box_downsample, tile, tile_images, to_uint8, upscale
 
 
 def test_images_are_tiled_row_by_row_on_grey():
@@ -38,3 +38,11 @@ def test_float_panels_are_rounded_and_small_images_upscaled():
                                   [[0, 0, 1, 1], [0, 0, 1, 1], [2, 2, 3, 3], [2, 2, 3, 3]])
     with pytest.raises(ValueError, match=r"panels have shape \(2, 4, 4, 3\)"):
         tile(np.zeros((2, 4, 4, 3)))
+
+
+def test_box_downsampling_averages_blocks_and_undoes_upscaling():
+    image = np.arange(2 * 4 * 6 * 3, dtype=np.uint8).reshape(2, 4, 6, 3)
+    np.testing.assert_array_equal(box_downsample(np.stack([upscale(i, 3) for i in image]), 3), image)
+    assert box_downsample(np.array([[[[0], [2]], [[4], [6]]]]), 2).tolist() == [[[[3.0]]]]
+    with pytest.raises(ValueError, match=r"images of 6x4 do not split into 4x4 blocks"):
+        box_downsample(image, 4)

@@ -19,6 +19,14 @@ def upscale(image: np.ndarray, factor: int) -> np.ndarray:
     return np.repeat(np.repeat(np.asarray(image), factor, axis=0), factor, axis=1) if factor > 1 else np.asarray(image)
 
 
+def box_downsample(images: np.ndarray, factor: int) -> np.ndarray:
+    """``(N, H, W, C)`` images shrunk ``factor`` times by averaging each ``factor`` x ``factor`` block (float)."""
+    n, h, w, c = images.shape
+    if h % factor or w % factor:
+        raise ValueError(f"images of {w}x{h} do not split into {factor}x{factor} blocks: use a factor of both sides")
+    return np.asarray(images, np.float64).reshape(n, h // factor, factor, w // factor, factor, c).mean(axis=(2, 4))
+
+
 def tile(panels, *, gap: int = 2, colour: int = 255, border: bool = False, scale: int = 1) -> np.ndarray:
     """Tile ``(rows, columns, H, W, 3)`` panels (uint8, or float in [0, 1]) into one uint8 image.
 

@@ -8,13 +8,9 @@ from click.testing import CliRunner
 from PIL import Image
 
 from painting_dreams.commands import cli
+from painting_dreams.image_grid import box_downsample
 from painting_dreams.paint import MyPaintPainter
 from painting_dreams.paint.replay import play
-
-
-def _box_down(images: np.ndarray, factor: int) -> np.ndarray:
-    n, h, w, c = images.shape
-    return images.reshape(n, h // factor, factor, w // factor, factor, c).mean(axis=(2, 4))
 
 
 @pytest.mark.parametrize("size", [128, 256])
@@ -27,7 +23,7 @@ def test_a_scaled_stroke_set_covers_the_same_share_of_the_canvas(size):
     np.testing.assert_allclose(covered(large.layers), covered(small.layers), atol=0.04)
     unscaled = play(actions, "color", layer=True, width=size, height=size)  # coordinates scaled, brush not
     assert (covered(unscaled.layers) < covered(small.layers) - 0.1).all()  # the scaling is what keeps the share
-    down = _box_down(large.canvases[:, 0].astype(np.float64), size // 64) / 255.0
+    down = box_downsample(large.canvases[:, 0], size // 64) / 255.0
     assert np.mean((down - small.canvases[:, -1] / 255.0) ** 2) < 0.01  # the same painting, seen at 64x64
 
 
