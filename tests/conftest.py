@@ -3,7 +3,9 @@
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -22,3 +24,13 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return PROJECT_ROOT
+
+
+@pytest.fixture()
+def blocks(tmp_path, monkeypatch) -> Path:
+    """``blocks.png``: a 64x64 picture of 4x4 random colour blocks, in a folder outside the project (made the
+    working directory, so the commands use the shipped painters)."""
+    monkeypatch.chdir(tmp_path)
+    Image.fromarray(np.kron(np.random.default_rng(0).integers(0, 256, (4, 4, 3)), np.ones((16, 16, 1))).astype(np.uint8)
+                    ).save(tmp_path / "blocks.png")
+    return tmp_path / "blocks.png"

@@ -6,7 +6,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from PIL import Image
 
 from painting_dreams.agent import build_policy, stroke_model_painter
 from painting_dreams.commands import cli
@@ -65,20 +64,12 @@ def test_out_dirs_that_cannot_take_the_files_are_named(tmp_path):
     assert check_out_dir(tmp_path / "new" / "deep", "x").is_dir()
 
 
-@pytest.fixture()
-def blocks(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # outside the project: the shipped painters
-    Image.fromarray(np.kron(np.random.default_rng(0).integers(0, 256, (4, 4, 3)), np.ones((16, 16, 1))).astype(np.uint8)
-                    ).save(tmp_path / "blocks.png")
-    (tmp_path / "afile").write_text("")
-    return tmp_path / "blocks.png"
-
-
 @pytest.mark.parametrize("args, message", [
     (["--out", "afile"], "Error: --out 'afile' is a file: give a folder for the painting's PNG, GIF, JSON and .ora files"),
     (["--out", "afile/sub"], "Error: --out 'afile/sub' cannot be written (Not a directory): choose a folder you can"),
 ])
 def test_paint_checks_out_before_painting_and_says_so_in_one_line(blocks, args, message):
+    (blocks.parent / "afile").write_text("")
     result = CliRunner().invoke(cli, ["paint", str(blocks), *args])
     assert result.exit_code == 1 and result.output.startswith(message), result.output
     assert "Painting" not in result.output and "Traceback" not in result.output and len(result.output.splitlines()) == 1

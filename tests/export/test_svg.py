@@ -7,7 +7,6 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from PIL import Image
 
 from painting_dreams.commands import cli
 from painting_dreams.export.svg import strokes_svg
@@ -30,13 +29,11 @@ def test_each_stroke_is_a_path_through_its_control_point_in_its_colour_and_width
     assert float(path.get("stroke-opacity")) == pytest.approx((0.8 + 0.2 * 0.5) * 0.5, abs=1e-3)
 
 
-def test_paint_svg_writes_the_svg_with_the_other_files(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    Image.fromarray(np.kron(np.random.default_rng(2).integers(0, 256, (4, 4, 3)), np.ones((16, 16, 1))).astype(np.uint8)
-                    ).save("b.png")
-    result = CliRunner().invoke(cli, ["paint", "b.png", "--agent", "celeba_15", "--refine", "0", "--size", "128",
+def test_paint_svg_writes_the_svg_with_the_other_files(blocks):
+    result = CliRunner().invoke(cli, ["paint", str(blocks), "--agent", "celeba_15", "--refine", "0", "--size", "128",
                                       "--svg", "--out", "o"])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["b.gif", "b.json", "b.ora", "b.png", "b.svg"]
-    root = ET.parse(tmp_path / "o" / "b.svg").getroot()
+    out = blocks.parent / "o"
+    assert sorted(p.name for p in out.iterdir()) == ["blocks.gif", "blocks.json", "blocks.ora", "blocks.png", "blocks.svg"]
+    root = ET.parse(out / "blocks.svg").getroot()
     assert root.get("width") == "128" and len(root.findall(f"{SVG}path")) == 15  # the colour painter never jumps

@@ -33,14 +33,6 @@ def test_a_brush_scale_must_be_a_positive_number():
             MyPaintPainter(8, 8, brush_scale=bad)
 
 
-@pytest.fixture()
-def blocks(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # outside the project: the shipped painters
-    Image.fromarray(np.kron(np.random.default_rng(0).integers(0, 256, (4, 4, 3)), np.ones((16, 16, 1))).astype(np.uint8)
-                    ).save(tmp_path / "blocks.png")
-    return tmp_path / "blocks.png"
-
-
 def test_paint_size_writes_the_png_ora_and_json_at_that_size(blocks):
     result = CliRunner().invoke(cli, ["paint", str(blocks), "--agent", "celeba_15", "--refine", "0", "--size", "128",
                                       "--out", "o"])
