@@ -179,6 +179,27 @@ def policy_steps(policy: keras.Model, strokes: int) -> int:
     return -(-int(strokes) // strokes_per_step(policy))
 
 
+def _first_state(policy: keras.Model, painter, targets: tf.Tensor, training: bool):
+    """``(target code, state)`` before the first policy step: white canvases, no previous action, a zero
+    LSTM state and the painter's initial state, ``state = (canvas, action, h, c, painter_state)``."""
+    batch = tf.shape(targets)[0]
+    k, size = strokes_per_step(policy), action_size(policy)
+    target_code = policy.get_layer("target_encoder")(targets, training=training)
+    h = c = tf.zeros((batch, lstm_size(policy)))
+    action = tf.zeros((batch, k, size) if k > 1 else (batch, size))
+    return target_code, (tf.ones_like(targets), action, h, c, painter.initial_state(batch))
+
+
+def _policy_step(policy: keras.Model, painter, target_code, state, count: int, keep_canvases: bool, training: bool):
+    """One policy step: its actions, the first ``count`` of them painted. ``(state, emitted (B, count, A), the
+    canvas after each painted stroke (a list, if keep_canvases))``."""
+    canvas, action, h, c, painter_state = state
+    action, h, c = policy.get_layer("step")([target_code, canvas, action, h, c], training=training)
+    emitted = (action if strokes_per_step(policy) > 1 else action[:, None])[:, :count]
+    canvas, painter_state, painted = painter.paint_many(canvas, emitted, painter_state, keep_canvases)
+    return (canvas, action, h, c, painter_state), emitted, painted
+
+
 def paint_steps(policy: keras.Model, painter, targets: tf.Tensor, strokes: int, keep_canvases: bool = False,
                 training: bool = False):
     """Paint ``targets`` ``(B, 64, 64, 3)`` with ``strokes`` strokes on white, in the dream, step by step.
@@ -189,22 +210,14 @@ def paint_steps(policy: keras.Model, painter, targets: tf.Tensor, strokes: int, 
     through ``painter``.
     """
     targets = tf.convert_to_tensor(targets, tf.float32)
-    batch = tf.shape(targets)[0]
-    step = policy.get_layer("step")
     k = strokes_per_step(policy)
-    target_code = policy.get_layer("target_encoder")(targets, training=training)
-    canvas = tf.ones_like(targets)
-    action = tf.zeros((batch, k, action_size(policy)) if k > 1 else (batch, action_size(policy)))
-    h = c = tf.zeros((batch, lstm_size(policy)))
-    painter_state = painter.initial_state(batch)
+    target_code, state = _first_state(policy, painter, targets, training)
     actions, step_canvases, stroke_canvases = [], [], [] if keep_canvases else None
     for t in range(policy_steps(policy, strokes)):  # unrolled: S is small and static, simple to differentiate
-        action, h, c = step([target_code, canvas, action, h, c], training=training)
-        emitted = action if k > 1 else action[:, None]
-        emitted = emitted[:, : min(k, strokes - t * k)]
-        canvas, painter_state, painted = painter.paint_many(canvas, emitted, painter_state, keep_canvases)
+        state, emitted, painted = _policy_step(policy, painter, target_code, state, min(k, strokes - t * k),
+                                               keep_canvases, training)
         actions.append(emitted)
-        step_canvases.append(canvas)
+        step_canvases.append(state[0])
         if keep_canvases:
             stroke_canvases.extend(painted)
     return tf.concat(actions, axis=1), step_canvases, stroke_canvases
@@ -223,33 +236,24 @@ def rollout(policy: keras.Model, painter, targets: tf.Tensor, strokes: int, keep
     """
     targets = tf.convert_to_tensor(targets, tf.float32)
     batch = tf.shape(targets)[0]
-    step = policy.get_layer("step")
     k, size = strokes_per_step(policy), action_size(policy)
-    target_code = policy.get_layer("target_encoder")(targets, training=training)
+    target_code, state = _first_state(policy, painter, targets, training)
 
-    def one_step(canvas, action, h, c, painter_state, count: int):
-        action, h, c = step([target_code, canvas, action, h, c], training=training)
-        emitted = (action if k > 1 else action[:, None])[:, :count]
-        canvas, painter_state, painted = painter.paint_many(canvas, emitted, painter_state, keep_canvases)
-        painted = tf.stack(painted, axis=1) if keep_canvases else ()
-        return canvas, action, h, c, painter_state, emitted, painted
+    def one_step(state, count: int):
+        state, emitted, painted = _policy_step(policy, painter, target_code, state, count, keep_canvases, training)
+        return state, emitted, tf.stack(painted, axis=1) if keep_canvases else ()
 
     full, tail = divmod(int(strokes), k)  # policy steps of k strokes, then one of the rest
-    canvas = tf.ones_like(targets)
-    action = tf.zeros((batch, k, size) if k > 1 else (batch, size))
-    h = c = tf.zeros((batch, lstm_size(policy)))
-    painter_state = painter.initial_state(batch)
     actions = tf.TensorArray(tf.float32, size=full, element_shape=(None, k, size))
     painted = tf.TensorArray(tf.float32, size=full, element_shape=(None, k, *IMAGE_SHAPE)) if keep_canvases else ()
 
-    def body(t, canvas, action, h, c, painter_state, actions, painted):
-        canvas, action, h, c, painter_state, emitted, strokes_painted = one_step(canvas, action, h, c, painter_state, k)
+    def body(t, state, actions, painted):
+        state, emitted, strokes_painted = one_step(state, k)
         if keep_canvases:
             painted = painted.write(t, strokes_painted)
-        return t + 1, canvas, action, h, c, painter_state, actions.write(t, emitted), painted
+        return t + 1, state, actions.write(t, emitted), painted
 
-    _, canvas, action, h, c, painter_state, actions, painted = tf.while_loop(
-        lambda t, *_: t < full, body, (tf.constant(0), canvas, action, h, c, painter_state, actions, painted))
+    _, state, actions, painted = tf.while_loop(lambda t, *_: t < full, body, (tf.constant(0), state, actions, painted))
     # (steps, B, k, ...) -> (B, steps * k, ...)
     merge = lambda stacked: tf.reshape(  # noqa: E731
         tf.transpose(stacked, [1, 0, *range(2, len(stacked.shape))]),
@@ -259,8 +263,8 @@ def rollout(policy: keras.Model, painter, targets: tf.Tensor, strokes: int, keep
     else:  # fewer strokes than one policy step paints: only the tail step below
         actions, canvases = tf.zeros((batch, 0, size)), tf.zeros((batch, 0, *IMAGE_SHAPE))
     if tail:
-        canvas, _, _, _, _, emitted, strokes_painted = one_step(canvas, action, h, c, painter_state, tail)
+        state, emitted, strokes_painted = one_step(state, tail)
         actions = tf.concat([actions, emitted], axis=1)
         if keep_canvases:
             canvases = tf.concat([canvases, strokes_painted], axis=1)
-    return actions, (canvases if keep_canvases else canvas)
+    return actions, (canvases if keep_canvases else state[0])
