@@ -1,20 +1,28 @@
 """Render scaling: an agent's 64x64 strokes painted by real MyPaint at S x S, box-downsampled to 64x64,
 against real MyPaint's 64x64 painting of the same strokes (MSE on [0, 1] RGB).
 
-For each colour painter that ships (celeba_15, celeba_30, celeba_50) it paints ``--images`` CelebA
-test faces open loop in the dream and prints, averaged over the images:
+For each colour painter that ships (celeba_15, celeba_30, celeba_50; ``--painters`` may add mnist_8
+and kmnist_15, on their test files) it paints ``--images`` CelebA test faces open loop in the dream
+and prints, averaged over the images:
 
 * MSE(dream, real) at 64x64: how far the world model already is from MyPaint (the aim's bound);
 * MSE(box-down(real at S), real at 64): what painting at S adds (aim: at most the line above);
 * seconds per painting at S.
 
-    python benchmarks/render_scaling.py [--size 512] [--images 100] [--split test]
+With ``--vs-src OLD/src`` the same strokes are also painted at S by another checkout's package (e.g.
+the commit before a change), in a subprocess of the same run, and its MSE(down(S), 64) is printed beside.
+
+    python benchmarks/render_scaling.py [--size 512] [--images 100] [--split test] [--vs-src OLD/src]
+                                        [--painters celeba_15 celeba_30 celeba_50 mnist_8 kmnist_15]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,6 +37,21 @@ from painting_dreams.image_grid import box_downsample  # noqa: E402
 from painting_dreams.paint.replay import play  # noqa: E402
 
 CELEBA = Path(__file__).resolve().parents[1] / "data" / "01_raw" / "celeba" / "img_align_celeba"
+RAW = Path(__file__).resolve().parents[1] / "data" / "01_raw"
+DIGITS = {"mnist_8": RAW / "mnist" / "t10k-images-idx3-ubyte.gz", "kmnist_15": RAW / "kmnist" / "kmnist-test-imgs.npz"}
+PLAY_LARGE = ("import sys, numpy as np; from painting_dreams.paint.replay import play; s = int(sys.argv[3]); "
+              "np.save(sys.argv[2], play(np.load(sys.argv[1]), sys.argv[4], width=s, height=s, brush_scale=s / 64, "
+              "final_only=True).canvases[:, 0])")
+
+
+def play_large_with(src: str, actions: np.ndarray, variant: str, size: int) -> np.ndarray:
+    """The final canvases of ``actions`` painted at ``size`` by the package under ``src`` (another checkout)."""
+    with tempfile.TemporaryDirectory() as folder:
+        np.save(Path(folder) / "actions.npy", actions)
+        subprocess.run([sys.executable, "-c", PLAY_LARGE, str(Path(folder) / "actions.npy"),
+                        str(Path(folder) / "large.npy"), str(size), variant],
+                       env={**os.environ, "PYTHONPATH": src}, check=True)
+        return np.load(Path(folder) / "large.npy")
 
 
 def main() -> None:
@@ -37,29 +60,37 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=100)
     parser.add_argument("--split", default="test")
     parser.add_argument("--celeba", type=Path, default=CELEBA)
+    parser.add_argument("--vs-src", default=None, help="another checkout's src folder, measured in the same run")
+    parser.add_argument("--painters", nargs="+", default=["celeba_15", "celeba_30", "celeba_50"],
+                        choices=["celeba_15", "celeba_30", "celeba_50", *DIGITS])
     args = parser.parse_args()
     if args.size % 64:
         raise SystemExit(f"--size {args.size}: use a multiple of 64 (the box downsampling needs whole blocks)")
     factor = args.size // 64
-    print(f"{args.images} CelebA {args.split} faces per painter, open loop; real MyPaint at 64 and at {args.size} "
-          f"(brush_scale {factor}), box-downsampled")
+    print(f"{args.images} CelebA {args.split} faces (digit painters: their test files) per painter, open loop; "
+          f"real MyPaint at 64 and at {args.size} (brush_scale {factor}), box-downsampled")
+    vs = f" {'--vs-src':>9}" if args.vs_src else ""
     print(f"{'painter':<10} {'strokes':>7} {'MSE(dream, real) 64':>20} {'MSE(down(S), 64)':>17} {'ratio':>6} "
-          f"{'s/painting at S':>15}  aim")
-    for name in ("celeba_15", "celeba_30", "celeba_50"):
+          f"{'s/painting at S':>15}{vs}  aim")
+    for name in args.painters:
         painter = shipped.load(name)
-        images = load_image_set(args.celeba, painter.card["targets"], limit=args.images, split=args.split)
+        source, split = (DIGITS[name], "all") if name in DIGITS else (args.celeba, args.split)
+        images = load_image_set(source, painter.card["targets"], limit=args.images, split=split)
         actions, dream = paint_targets(painter.policy, painter.painter, images.targets, painter.strokes,
                                        every_stroke=False)
-        small = play(actions, "color", final_only=True).canvases[:, 0] / 255.0
+        small = play(actions, painter.variant, final_only=True).canvases[:, 0] / 255.0
         started = time.perf_counter()
-        large = play(actions, "color", width=args.size, height=args.size, brush_scale=factor,
+        large = play(actions, painter.variant, width=args.size, height=args.size, brush_scale=factor,
                      final_only=True).canvases[:, 0]
         seconds = (time.perf_counter() - started) / len(actions)
         dream_real = float(np.mean((dream - small) ** 2))
         scaling = float(np.mean((box_downsample(large, factor) / 255.0 - small) ** 2))
         verdict = "met" if scaling <= dream_real else f"not met (+{100 * (scaling / dream_real - 1):.0f} %)"
-        print(f"{name:<10} {painter.strokes:>7} {dream_real:>20.5f} {scaling:>17.5f} {scaling / dream_real:>6.2f} "
-              f"{seconds:>15.3f}  {verdict}", flush=True)
+        if args.vs_src:
+            old = box_downsample(play_large_with(args.vs_src, actions, painter.variant, args.size), factor) / 255.0
+            vs = f" {float(np.mean((old - small) ** 2)):>9.6f}"
+        print(f"{name:<10} {painter.strokes:>7} {dream_real:>20.6f} {scaling:>17.6f} {scaling / dream_real:>6.3f} "
+              f"{seconds:>15.3f}{vs}  {verdict}", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """The real MyPaint environment: pixels, determinism, spaces and error messages."""
 
+import ctypes
 import warnings
 
 import gymnasium as gym
@@ -266,3 +267,65 @@ def test_only_real_numbers_are_actions_and_errors_show_every_digit(action, messa
         with pytest.raises(ValueError, match=message):
             env.step(action)
     env.close()
+
+
+def _fast_stroke_events(scale):
+    """A quick stroke's events at ``scale`` times the 64x64 canvas's pixels (pressure 0.8, 100 points)."""
+    curve = quadratic_curve(np.array([10.0, 20.0]) * scale, np.array([54.0, 44.0]) * scale,
+                            np.array([30.0, 5.0]) * scale, 100)
+    return [(x, y, 0.8 * p) for (x, y), p in zip(curve.tolist(), pressure_ramp(100))]
+
+
+def _paint_events(surface, events, viewzoom=None, radius_log=2.0):
+    brush = libmypaint.Brush.from_name("classic/dry_brush")
+    brush.set_base_value("radius_logarithmic", radius_log)
+    brush.begin_stroke()
+    kwargs = {} if viewzoom is None else {"viewzoom": viewzoom}
+    surface.clear()
+    surface.stroke(brush, [(*events[0][:2], 0.0)], 10.0, **kwargs)
+    surface.stroke(brush, events, 0.1, **kwargs)
+    brush.close()
+    return surface.pixels()
+
+
+def test_the_zoomed_stroke_function_is_stroke_to_at_zoom_one():
+    # Surface.stroke calls mypaint_brush_stroke_to_internal for a zoom other than 1, with the arguments
+    # mypaint_brush_stroke_to passes it: at zoom 1 the two paint the same pixels, or the signature is wrong.
+    lib = libmypaint.load_library()
+    assert libmypaint.has_view_zoom(lib)
+    events = _fast_stroke_events(1)
+    surface = libmypaint.Surface(64, 64)
+    public = _paint_events(surface, events)
+    brush = libmypaint.Brush.from_name("classic/dry_brush")
+    brush.set_base_value("radius_logarithmic", 2.0)
+    brush.begin_stroke()
+    surface.clear()
+    lib.mypaint_surface_begin_atomic(surface.handle)
+    for x, y, p in [(*events[0][:2], 0.0)]:
+        lib.mypaint_brush_stroke_to_internal(brush.handle, surface.handle, x, y, p, 0.0, 0.0, 10.0, 1.0, 0.0, 0.0, 1, 0)
+    for x, y, p in events:
+        lib.mypaint_brush_stroke_to_internal(brush.handle, surface.handle, x, y, p, 0.0, 0.0, 0.1, 1.0, 0.0, 0.0, 1, 0)
+    lib.mypaint_surface_end_atomic(surface.handle, ctypes.byref(libmypaint._Rectangle()))
+    assert public.min() < libmypaint.FIX15_ONE // 2  # it painted
+    np.testing.assert_array_equal(surface.pixels(), public)
+    brush.close()
+    surface.close()
+
+
+def test_a_zoom_gives_the_brush_the_speeds_of_the_smaller_canvas():
+    # The dry brush thins with speed, which libmypaint measures in pixels per second times the view zoom:
+    # the same stroke 4x larger is 4x faster in pixels. At zoom 1/4 it keeps its 64x64 width.
+    small = _paint_events(libmypaint.Surface(64, 64), _fast_stroke_events(1))
+    ink = lambda rgba, scale: 1.0 - rgba[..., 0].astype(np.float64).sum() / libmypaint.FIX15_ONE / scale**2 / 4096  # noqa: E731
+    large = libmypaint.Surface(256, 256)
+    zoomed = _paint_events(large, _fast_stroke_events(4), viewzoom=0.25, radius_log=2.0 + np.log(4))
+    unzoomed = _paint_events(large, _fast_stroke_events(4), radius_log=2.0 + np.log(4))
+    assert ink(small, 1) > 0.2  # a quarter of the canvas has paint
+    assert ink(zoomed, 4) == pytest.approx(ink(small, 1), rel=0.002)
+    assert ink(unzoomed, 4) < 0.99 * ink(small, 1)  # thinner: the speed input saw 4x the speed
+
+
+@pytest.mark.parametrize("zoom", [0, -1.0, float("nan"), float("inf")])
+def test_a_zoom_must_be_a_positive_number(zoom):
+    with pytest.raises(ValueError, match=r"viewzoom is .*: use a finite number > 0"):
+        _paint_events(libmypaint.Surface(8, 8), [(1.0, 1.0, 0.5), (5.0, 5.0, 0.5)], viewzoom=zoom)

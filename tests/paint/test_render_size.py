@@ -20,11 +20,13 @@ def test_a_scaled_stroke_set_covers_the_same_share_of_the_canvas(size):
     large = play(actions, "color", layer=True, width=size, height=size, brush_scale=size / 64, final_only=True)
     assert large.canvases.shape == (3, 1, size, size, 3) and large.layers.shape == (3, size, size, 4)
     covered = lambda layers: (layers[..., 3] > 25).mean(axis=(1, 2))  # noqa: E731  share of pixels with paint
-    np.testing.assert_allclose(covered(large.layers), covered(small.layers), atol=0.04)
+    np.testing.assert_allclose(covered(large.layers), covered(small.layers), atol=0.015)
     unscaled = play(actions, "color", layer=True, width=size, height=size)  # coordinates scaled, brush not
     assert (covered(unscaled.layers) < covered(small.layers) - 0.1).all()  # the scaling is what keeps the share
     down = box_downsample(large.canvases[:, 0], size // 64) / 255.0
-    assert np.mean((down - small.canvases[:, -1] / 255.0) ** 2) < 0.01  # the same painting, seen at 64x64
+    # The same painting, seen at 64x64: MSE 0.0002 at 128 and 256, where painting at view zoom 1 (the
+    # brush seeing S/64 times its 64x64 speed, so thinner) gave 0.0035 and 0.0041.
+    assert np.mean((down - small.canvases[:, -1] / 255.0) ** 2) < 0.0008
 
 
 def test_a_brush_scale_must_be_a_positive_number():

@@ -4,6 +4,16 @@ Only what the painting environment needs: load a ``.myb`` brush, set its base va
 fixed-size tiled surface, clear it, paint ``stroke_to`` events inside an atomic section and read
 the pixels back as fix15 premultiplied RGBA (``1 << 15`` is 1.0).
 
+**View zoom.** libmypaint measures a brush's speed inputs in screen pixels per second, times the
+canvas's view zoom, while every other distance (dab spacing, jitter) is in brush radii. A stroke made
+for a 64x64 canvas and painted s times larger therefore moves s times faster in pixels, and a brush
+whose size or opacity depends on speed (``classic/dry_brush`` shrinks with ``speed2``) paints it
+thinner. Painting at zoom 1/s gives the brush the speeds it had at 64x64. The public
+``mypaint_brush_stroke_to`` always paints at zoom 1: it is ``mypaint_brush_stroke_to_internal`` with
+zoom 1, no rotation, legacy dab counting and sRGB colour dynamics. :meth:`Surface.stroke` calls that
+function itself, with the same arguments and the zoom it is given (libmypaint 1.6, the Debian package
+``libmypaint-1.5-1``; zoom 1 still goes through ``mypaint_brush_stroke_to``).
+
 No GTK, no GObject, no build step: the Debian package ``libmypaint-1.5-1`` is enough.
 """
 
@@ -11,6 +21,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import math
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -93,8 +104,19 @@ def load_library() -> ctypes.CDLL:
     for name, (argtypes, restype) in signatures.items():
         fn = getattr(lib, name)
         fn.argtypes, fn.restype = argtypes, restype
+    if has_view_zoom(lib):
+        # (brush, surface, x, y, pressure, xtilt, ytilt, dtime, viewzoom, viewrotation, barrel_rotation, legacy, linear)
+        lib.mypaint_brush_stroke_to_internal.argtypes = [vp, vp, f, f, f, f, f, ctypes.c_double, f, f, f, i, i]
+        lib.mypaint_brush_stroke_to_internal.restype = i
     _lib = lib
     return lib
+
+
+def has_view_zoom(lib: ctypes.CDLL) -> bool:
+    """Whether ``lib`` is libmypaint 1.6 or later, whose stroke function takes a view zoom (see the module
+    docstring): its ``mypaint_brush_stroke_to_2_linearsRGB`` came with that signature."""
+    return all(hasattr(lib, name) for name in ("mypaint_brush_stroke_to_internal",
+                                               "mypaint_brush_stroke_to_2_linearsRGB"))
 
 
 def find_brush(name: str = "classic/dry_brush") -> Path:
@@ -212,13 +234,28 @@ class Surface:
         for _, _, view in self._tiles:
             view.fill(value)
 
-    def stroke(self, brush: Brush, events: Iterable[tuple[float, float, float]], dtime: float) -> None:
-        """Paint ``(x, y, pressure)`` events with ``brush`` inside one atomic section."""
+    def stroke(self, brush: Brush, events: Iterable[tuple[float, float, float]], dtime: float,
+               viewzoom: float = 1.0) -> None:
+        """Paint ``(x, y, pressure)`` events with ``brush`` inside one atomic section, the brush's speed
+        inputs seen at ``viewzoom`` (see the module docstring; 1/s for strokes made for a canvas s times
+        smaller)."""
         lib, b, s = self._lib, brush.handle, self.handle
-        stroke_to = lib.mypaint_brush_stroke_to
+        viewzoom = float(viewzoom)
+        if not (math.isfinite(viewzoom) and viewzoom > 0):
+            raise ValueError(f"viewzoom is {viewzoom!r}: use a finite number > 0 (1 paints as MyPaint at 100 %)")
+        if viewzoom != 1.0 and not has_view_zoom(lib):
+            raise MyPaintNotFoundError(
+                f"this libmypaint has no view zoom (it is older than 1.6), so it cannot paint at zoom {viewzoom:g}: "
+                f"install libmypaint 1.6 ({INSTALL_HINT}) to paint larger than the strokes' own canvas")
         lib.mypaint_surface_begin_atomic(s)
-        for x, y, pressure in events:
-            stroke_to(b, s, x, y, pressure, 0.0, 0.0, dtime)
+        if viewzoom == 1.0:
+            stroke_to = lib.mypaint_brush_stroke_to
+            for x, y, pressure in events:
+                stroke_to(b, s, x, y, pressure, 0.0, 0.0, dtime)
+        else:
+            stroke_to = lib.mypaint_brush_stroke_to_internal
+            for x, y, pressure in events:
+                stroke_to(b, s, x, y, pressure, 0.0, 0.0, dtime, viewzoom, 0.0, 0.0, 1, 0)
         lib.mypaint_surface_end_atomic(s, ctypes.byref(self._rect))
 
     def pixels(self) -> np.ndarray:

@@ -28,10 +28,11 @@ class MyPaintPainter:
     The brush's dab jitter comes from libmypaint's own RNG, which a fresh brush restarts:
     :meth:`restart` therefore makes the pixels a pure function of the strokes that follow.
 
-    ``brush_scale`` s paints every stroke's brush s times wider (MyPaint's ``radius_logarithmic`` + ln s):
-    strokes made for a 64x64 canvas cover the same share of a 64s x 64s one. The dab spacing, the
-    jitter offsets and the speed inputs of MyPaint's brushes are measured in brush radii, so they
-    follow by themselves.
+    ``brush_scale`` s paints every stroke's brush s times wider (MyPaint's ``radius_logarithmic`` + ln s)
+    at view zoom 1/s: strokes made for a 64x64 canvas cover the same share of a 64s x 64s one. The dab
+    spacing and the jitter offsets of MyPaint's brushes are measured in brush radii, so they follow by
+    themselves; the speed inputs are measured in pixels per second at the view zoom, which the zoom
+    1/s gives back (see :mod:`~painting_dreams.paint.libmypaint`).
 
     Safe to share between threads: every call holds the painter's lock, so calls from two threads
     run one after the other (libmypaint itself is not thread-safe). After :meth:`close` every call
@@ -65,6 +66,7 @@ class MyPaintPainter:
                              "the strokes were made for, e.g. 512 / 64 = 8)")
         self.brush_scale = float(brush_scale)
         self._log_scale = math.log(self.brush_scale)
+        self._viewzoom = 1.0 / self.brush_scale
 
     def _check_open(self) -> None:
         if self._closed:
@@ -107,8 +109,8 @@ class MyPaintPainter:
         self.brush.begin_stroke()
         x0, y0 = float(start[0]), float(start[1])
         events = stroke_events(start, stroke.end, stroke.control, stroke.pressure, self.samples)
-        self.surface.stroke(self.brush, [(x0, y0, 0.0)], MOVE_DTIME)
-        self.surface.stroke(self.brush, events, self.dtime)
+        self.surface.stroke(self.brush, [(x0, y0, 0.0)], MOVE_DTIME, self._viewzoom)
+        self.surface.stroke(self.brush, events, self.dtime, self._viewzoom)
 
     def rgba(self) -> np.ndarray:
         """The canvas as fix15 premultiplied RGBA ``(H, W, 4)`` uint16."""
