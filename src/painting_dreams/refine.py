@@ -33,7 +33,7 @@ from painting_dreams.agent.dream_painter import DreamPainter
 from painting_dreams.agent.inference import check_targets
 from painting_dreams.agent.policy import fixed_field_arrays
 from painting_dreams.paint.replay import replay_in_mypaint
-from painting_dreams.paint.actions import ActionLayout
+from painting_dreams.paint.actions import ActionLayout, real_numbers
 
 log = logging.getLogger(__name__)
 
@@ -55,11 +55,8 @@ class Refined:
 
 def check_actions(actions, layout: ActionLayout, images: int | None = None) -> np.ndarray:
     """``actions`` as float32 ``(N, S, A)`` in [0, 1], or a ``ValueError`` saying what to fix."""
-    raw = np.asarray(actions)
-    if raw.dtype.kind not in "biuf":
-        raise ValueError(f"actions have dtype {raw.dtype}: actions are real numbers in [0, 1] (normalised), "
-                         f"the absolute {layout.variant!r} layout's fields {', '.join(layout.fields)}")
-    array = raw.astype(np.float32)
+    array = real_numbers(actions, "actions have", f"actions are real numbers in [0, 1] (normalised), the absolute "
+                         f"{layout.variant!r} layout's fields {', '.join(layout.fields)}").astype(np.float32)
     if array.ndim != 3 or array.shape[-1] != layout.size:
         raise ValueError(f"actions have shape {array.shape}: expected (images, strokes, {layout.size}) with the "
                          f"absolute {layout.variant!r} layout's fields {', '.join(layout.fields)}")

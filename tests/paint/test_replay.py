@@ -60,7 +60,7 @@ def test_a_stroke_renderer_paints_the_same_pixels_every_call():
 @pytest.mark.parametrize("actions, message", [
     (np.full((1, 2, 7), 0.5, np.float32), r"actions have 7 fields, but the absolute 'color' layout has 11: start_x"),
     (np.full((2, 11), 0.5, np.float32), r"actions have shape \(2, 11\): expected \(images, strokes, fields\)"),
-    (np.full((1, 2, 11), 0.5 + 0j), r"actions have dtype complex128: actions are real numbers in \[0, 1\]"),
+    (np.full((1, 2, 11), 0.5 + 0j), r"actions have dtype complex128 \('c' kind\): actions are real numbers in \[0, 1\]"),
 ])
 def test_bad_actions_are_refused_with_the_fix(actions, message):
     with pytest.raises(ValueError, match=message):

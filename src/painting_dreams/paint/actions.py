@@ -43,6 +43,17 @@ class Stroke:
         }
 
 
+def real_numbers(value, what: str, meaning: str) -> np.ndarray:
+    """``value`` as a NumPy array if it holds real numbers (bools, integers, floats), else a ``ValueError``
+    "``<what>`` dtype D ('k' kind): ``<meaning>``". Complex numbers (whose imaginary part a cast to float
+    drops) and strings (which it parses) are refused: one check for single actions, arrays of them and
+    refinement inputs."""
+    array = np.asarray(value)
+    if array.dtype.kind not in "biuf":
+        raise ValueError(f"{what} dtype {array.dtype} ({array.dtype.kind!r} kind): {meaning}")
+    return array
+
+
 @dataclass(frozen=True)
 class ActionLayout:
     """Field layout of a variant's normalised action vector."""
@@ -79,11 +90,8 @@ class ActionLayout:
         strings (which it would parse) are refused. Values are printed with every digit that tells
         them apart (``1.0000001``, not ``1``).
         """
-        raw = np.asarray(action)
-        if raw.dtype.kind not in "biuf":
-            raise ValueError(f"action has dtype {raw.dtype} ({raw.dtype.kind!r} kind): an action is {self.size} real "
-                             f"numbers in [0, 1], the fields {', '.join(self.fields)}")
-        array = raw.astype(np.float64)
+        array = real_numbers(action, "action has", f"an action is {self.size} real numbers in [0, 1], the fields "
+                             f"{', '.join(self.fields)}").astype(np.float64)
         if array.shape != (self.size,):
             raise ValueError(
                 f"action has shape {array.shape}, expected ({self.size},) for the {self.name!r} layout "

@@ -12,7 +12,10 @@ thinner. Painting at zoom 1/s gives the brush the speeds it had at 64x64. The pu
 ``mypaint_brush_stroke_to`` always paints at zoom 1: it is ``mypaint_brush_stroke_to_internal`` with
 zoom 1, no rotation, legacy dab counting and sRGB colour dynamics. :meth:`Surface.stroke` calls that
 function itself, with the same arguments and the zoom it is given (libmypaint 1.6, the Debian package
-``libmypaint-1.5-1``; zoom 1 still goes through ``mypaint_brush_stroke_to``).
+``libmypaint-1.5-1``; zoom 1 still goes through ``mypaint_brush_stroke_to``). The function is exported
+but not in the public header: the header's zoomed call, ``mypaint_brush_stroke_to_2``, needs a
+``MyPaintSurface2`` and counts dabs the non-legacy way, which would change every painting the world
+model learned from. ``tests/paint/test_env.py`` checks that at zoom 1 both calls paint the same pixels.
 
 No GTK, no GObject, no build step: the Debian package ``libmypaint-1.5-1`` is enough.
 """

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from tqdm.auto import tqdm
 
+from painting_dreams.paint.actions import real_numbers
 from painting_dreams.paint.env import MyPaintEnv
 
 log = logging.getLogger(__name__)
@@ -97,10 +98,7 @@ def play(actions, variant: str, *, absolute: bool = True, stroke_mode: bool = Fa
     episode for ``reset`` (default 0..N-1). ``final_only``: keep only each episode's last canvas
     (``canvases`` (N, 1, H, W, 3)), for large canvases; ``keep_steps``: only the canvases after those steps.
     """
-    array = np.asarray(actions)
-    if array.dtype.kind not in "biuf":
-        raise ValueError(f"actions have dtype {array.dtype}: actions are real numbers in [0, 1]")
-    array = array.astype(np.float32)
+    array = real_numbers(actions, "actions have", "actions are real numbers in [0, 1]").astype(np.float32)
     if array.ndim != 3:
         raise ValueError(f"actions have shape {array.shape}: expected (images, strokes, fields), one row per painting")
     episodes, steps, fields = array.shape
