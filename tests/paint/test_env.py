@@ -329,3 +329,11 @@ def test_a_zoom_gives_the_brush_the_speeds_of_the_smaller_canvas():
 def test_a_zoom_must_be_a_positive_number(zoom):
     with pytest.raises(ValueError, match=r"viewzoom is .*: use a finite number > 0"):
         _paint_events(libmypaint.Surface(8, 8), [(1.0, 1.0, 0.5), (5.0, 5.0, 0.5)], viewzoom=zoom)
+
+
+def test_a_libmypaint_without_view_zoom_says_what_to_install(monkeypatch):
+    monkeypatch.setattr(libmypaint, "has_view_zoom", lambda lib: False)
+    surface = libmypaint.Surface(16, 16)
+    with pytest.raises(libmypaint.MyPaintNotFoundError, match=r"no view zoom .* zoom 0.5: install libmypaint 1.6"):
+        _paint_events(surface, [(1.0, 1.0, 0.5), (5.0, 5.0, 0.5)], viewzoom=0.5)
+    assert _paint_events(surface, [(1.0, 1.0, 0.5), (9.0, 9.0, 0.5)]).min() < libmypaint.FIX15_ONE  # zoom 1 still paints
