@@ -276,14 +276,17 @@ def _fast_stroke_events(scale):
     return [(x, y, 0.8 * p) for (x, y), p in zip(curve.tolist(), pressure_ramp(100))]
 
 
-def _paint_events(surface, events, viewzoom=None, radius_log=2.0):
+def _paint_events(surface, events, viewzoom=None, radius_log=2.0, stroke=None):
+    """Place the dry brush at the first event, paint ``events``, and return the pixels. ``stroke(brush, events,
+    dtime)`` paints (default: ``surface.stroke``, at ``viewzoom`` if given)."""
     brush = libmypaint.Brush.from_name("classic/dry_brush")
     brush.set_base_value("radius_logarithmic", radius_log)
     brush.begin_stroke()
     kwargs = {} if viewzoom is None else {"viewzoom": viewzoom}
+    stroke = stroke or (lambda brush, events, dtime: surface.stroke(brush, events, dtime, **kwargs))
     surface.clear()
-    surface.stroke(brush, [(*events[0][:2], 0.0)], 10.0, **kwargs)
-    surface.stroke(brush, events, 0.1, **kwargs)
+    stroke(brush, [(*events[0][:2], 0.0)], 10.0)
+    stroke(brush, events, 0.1)
     brush.close()
     return surface.pixels()
 
@@ -295,20 +298,16 @@ def test_the_zoomed_stroke_function_is_stroke_to_at_zoom_one():
     assert libmypaint.has_view_zoom(lib)
     events = _fast_stroke_events(1)
     surface = libmypaint.Surface(64, 64)
+
+    def internal_at_zoom_one(brush, events, dtime):
+        lib.mypaint_surface_begin_atomic(surface.handle)
+        for x, y, p in events:
+            lib.mypaint_brush_stroke_to_internal(brush.handle, surface.handle, x, y, p, 0.0, 0.0, dtime, 1.0, 0.0, 0.0, 1, 0)
+        lib.mypaint_surface_end_atomic(surface.handle, ctypes.byref(libmypaint._Rectangle()))
+
     public = _paint_events(surface, events)
-    brush = libmypaint.Brush.from_name("classic/dry_brush")
-    brush.set_base_value("radius_logarithmic", 2.0)
-    brush.begin_stroke()
-    surface.clear()
-    lib.mypaint_surface_begin_atomic(surface.handle)
-    for x, y, p in [(*events[0][:2], 0.0)]:
-        lib.mypaint_brush_stroke_to_internal(brush.handle, surface.handle, x, y, p, 0.0, 0.0, 10.0, 1.0, 0.0, 0.0, 1, 0)
-    for x, y, p in events:
-        lib.mypaint_brush_stroke_to_internal(brush.handle, surface.handle, x, y, p, 0.0, 0.0, 0.1, 1.0, 0.0, 0.0, 1, 0)
-    lib.mypaint_surface_end_atomic(surface.handle, ctypes.byref(libmypaint._Rectangle()))
     assert public.min() < libmypaint.FIX15_ONE // 2  # it painted
-    np.testing.assert_array_equal(surface.pixels(), public)
-    brush.close()
+    np.testing.assert_array_equal(_paint_events(surface, events, stroke=internal_at_zoom_one), public)
     surface.close()
 
 

@@ -46,6 +46,11 @@ class Painting:
         return int(self.real_rgba.shape[0])
 
     @property
+    def brush_scale(self) -> float:
+        """How many times wider MyPaint's brushes are on the files' canvas than on the 64x64 painting's."""
+        return self.size / self.target.shape[0]
+
+    @property
     def real(self) -> np.ndarray:
         """Real MyPaint's final painting at :attr:`size`."""
         return self.real_steps[-1] if self.real_large is None else self.real_large
@@ -55,8 +60,7 @@ class Painting:
         """The strokes in the units of the files' canvas (pixels, pressure, MyPaint brush size, RGB): at a
         larger size the points are scaled and the brush size (MyPaint's ``radius_logarithmic``) is the one
         MyPaint painted with, ln(size / 64) larger."""
-        scale = self.size / self.target.shape[0]
-        return strokes_on_canvas(self.actions, self.variant, self.size, np.full(len(self.actions), scale))
+        return strokes_on_canvas(self.actions, self.variant, self.size, np.full(len(self.actions), self.brush_scale))
 
 
 def strokes_on_canvas(actions: np.ndarray, variant: str, size: int, brush_scales: np.ndarray) -> list[dict]:
@@ -106,7 +110,7 @@ def write_painting(painting: Painting, out_dir: str | Path, name: str, svg: bool
     """Write ``<name>.png`` (real MyPaint), ``<name>.gif``, ``<name>.json`` and ``<name>.ora`` (and with ``svg``
     ``<name>.svg``) into ``out_dir`` as a set (:func:`write_files`)."""
     record = {"variant": painting.variant, "canvas": [painting.size, painting.size], "brush": "classic/dry_brush",
-              "painted_at": list(painting.target.shape[:2][::-1]), "brush_scale": painting.size / painting.target.shape[0],
+              "painted_at": list(painting.target.shape[:2][::-1]), "brush_scale": painting.brush_scale,
               "layout": list(ActionLayout(painting.variant, absolute=True).fields),
               "mode": painting.mode or {"closed_loop": False, "refine_steps": 0, "refined": False},
               "actions": np.round(painting.actions.astype(float), 6).tolist(), "strokes": painting.strokes}

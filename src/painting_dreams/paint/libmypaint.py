@@ -219,6 +219,7 @@ class Surface:
         if not self.handle:
             raise MemoryError(f"libmypaint could not allocate a {width}x{height} surface")
         self._rect = _Rectangle()
+        self._view_zoom = has_view_zoom(self._lib)  # probed once, not on every stroke
         # The fixed surface owns one buffer per tile for its whole life: map each once.
         self._tiles = []
         for ty in range(-(-self.height // TILE_SIZE)):
@@ -246,7 +247,7 @@ class Surface:
         viewzoom = float(viewzoom)
         if not (math.isfinite(viewzoom) and viewzoom > 0):
             raise ValueError(f"viewzoom is {viewzoom!r}: use a finite number > 0 (1 paints as MyPaint at 100 %)")
-        if viewzoom != 1.0 and not has_view_zoom(lib):
+        if viewzoom != 1.0 and not self._view_zoom:
             raise MyPaintNotFoundError(
                 f"this libmypaint has no view zoom (it is older than 1.6), so it cannot paint at zoom {viewzoom:g}: "
                 f"install libmypaint 1.6 ({INSTALL_HINT}) to paint larger than the strokes' own canvas")
