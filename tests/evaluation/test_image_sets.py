@@ -1,7 +1,9 @@
 """Image sets for `evaluate`: IDX, KMNIST .npz and image folders, prepared as data_prep prepares targets."""
 
 import gzip
+import os
 import shutil
+import zlib
 
 import numpy as np
 import pytest
@@ -102,3 +104,67 @@ def test_a_split_needs_a_celeba_folder_and_a_limit_must_be_positive(tmp_path, sh
         load_image_set(tmp_path, FACES, limit=0)
     with pytest.raises(ImageSetError, match="one file"):
         load_image_set(shared_data / "mnist" / "t10k-images-idx3-ubyte.gz", DIGITS, split="test")
+
+
+def _idx(shape, values: bytes = b"") -> bytes:
+    return (2051).to_bytes(4, "big") + b"".join(n.to_bytes(4, "big") for n in shape) + values
+
+
+def test_a_damaged_jpeg_in_a_celeba_folder_is_one_error_naming_it(tmp_path, shared_data):
+    face = (shared_data / "celeba" / "img_align_celeba" / "000002.jpg").read_bytes()
+    for name, data in (("000003.jpg", face[:300]), ("000004.jpg", b"")):  # truncated, empty
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "000002.jpg").write_bytes(face)
+        (folder / name).write_bytes(data)
+        with pytest.raises(ImageSetError, match=rf"expected a CelebA JPEG at .*{name}, but it cannot be decoded"):
+            load_image_set(folder, FACES)
+
+
+def test_images_without_pixels_or_under_16_px_are_refused_as_paint_refuses_them(tmp_path):
+    (tmp_path / "empty-idx3-ubyte").write_bytes(_idx((5, 0, 0)))
+    with pytest.raises(ImageSetError, match=r"empty-idx3-ubyte holds 5 images of 0x0 pixels: each needs at least 16 px"):
+        load_image_set(tmp_path / "empty-idx3-ubyte", DIGITS)
+    (tmp_path / "tiny-idx3-ubyte").write_bytes(_idx((2, 1, 1), b"\0\0"))
+    with pytest.raises(ImageSetError, match=r"holds 2 images of 1x1 pixels"):
+        load_image_set(tmp_path / "tiny-idx3-ubyte", DIGITS)
+    np.savez(tmp_path / "flat.npz", arr_0=np.zeros((3, 0, 28), np.uint8))
+    with pytest.raises(ImageSetError, match=r"flat.npz holds 3 images of 28x0 pixels"):
+        load_image_set(tmp_path / "flat.npz", DIGITS)
+
+
+def test_a_gzip_bomb_idx_is_read_no_further_than_its_header_claims(tmp_path):
+    import resource
+
+    packer = zlib.compressobj(9, wbits=31)  # gzip: one digit, then 0.5 GB of zeros (0.5 MB compressed)
+    bomb = packer.compress(_idx((1, 28, 28), bytes(784))) + b"".join(packer.compress(bytes(1 << 20)) for _ in range(500))
+    (tmp_path / "bomb-idx3-ubyte.gz").write_bytes(bomb + packer.flush())
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with pytest.raises(ImageSetError, match=r"shape \(1, 28, 28\) at .*bomb-idx3-ubyte.gz: 800 bytes, found more "
+                                            r"\(longer than its header says\)"):
+        load_image_set(tmp_path / "bomb-idx3-ubyte.gz", DIGITS)
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50_000  # KB: never the 0.5 GB
+
+
+def test_an_upper_case_npz_is_read_as_npz_and_a_fifo_is_refused(tmp_path):
+    with open(tmp_path / "UPPER.NPZ", "wb") as file:  # np.savez would add ".npz" to the name
+        np.savez(file, arr_0=np.zeros((2, 28, 28), np.uint8))
+    assert load_image_set(tmp_path / "UPPER.NPZ", DIGITS).names == ["UPPER.NPZ[0]", "UPPER.NPZ[1]"]
+    os.mkfifo(tmp_path / "pipe-idx3-ubyte")
+    with pytest.raises(ImageSetError, match=r"'.*pipe-idx3-ubyte' is a FIFO, not a regular file"):
+        load_image_set(tmp_path / "pipe-idx3-ubyte", DIGITS)
+
+
+def test_the_projects_own_outputs_and_resource_forks_in_a_folder_are_skipped(tmp_path):
+    Image.new("RGB", (40, 40), (255, 0, 0)).save(tmp_path / "red.png")
+    Image.new("RGB", (400, 300)).save(tmp_path / "grid.png")  # evaluate's, beside its scores and summary
+    (tmp_path / "scores.csv").write_text("image\n")
+    (tmp_path / "summary.json").write_text("{}")
+    Image.new("RGB", (40, 40), (0, 0, 255)).save(tmp_path / "red.gif")  # a picture of the user's
+    Image.new("RGB", (64, 64)).save(tmp_path / "painted.png")  # paint's, beside its JSON and .ora
+    (tmp_path / "painted.json").write_text("{}")
+    (tmp_path / "painted.ora").write_bytes(b"PK")
+    (tmp_path / "._red.png").write_bytes(b"\0\5\26\7 resource fork")
+    images = load_image_set(tmp_path, FACES)
+    assert images.names == ["red.gif", "red.png"]
+    assert images.skipped == ("._red.png", "grid.png", "painted.png")

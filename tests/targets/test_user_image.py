@@ -104,3 +104,105 @@ def test_a_decompression_bomb_gets_the_projects_message(tmp_path):
     (tmp_path / "huge.png").write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b""))
     with pytest.raises(UserImageError, match=r"huge.png' is larger than 80 megapixels .*downscale it first"):
         load_user_image(tmp_path / "huge.png")
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    import struct
+    import zlib
+
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def _damaged_pictures(folder):
+    """PNGs PIL fails on with ValueError, not OSError: their names (written into ``folder``)."""
+    import io
+    import zlib
+
+    from PIL import PngImagePlugin
+
+    png = io.BytesIO()
+    Image.new("RGB", (40, 40), (200, 10, 10)).save(png, "PNG")
+    png = png.getvalue()
+    text = zlib.compress(b"a" * (PngImagePlugin.MAX_TEXT_CHUNK + 10))
+    files = {"text.png": png[:33] + _chunk(b"zTXt", b"comment\0\0" + text) + png[33:],  # oversized compressed text
+             "ihdr.png": b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", b"\0\0\0\x28\0\0")}  # truncated IHDR
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return list(files)
+
+
+def test_damaged_pictures_get_one_error_naming_the_file_whatever_pil_raises(tmp_path):
+    for name in _damaged_pictures(tmp_path):
+        with pytest.raises(UserImageError, match=rf"image '.*{name}' could not be decoded \(.+\): the file is damaged"):
+            load_user_image(tmp_path / name)
+
+
+def test_a_fifo_or_a_device_is_refused_without_reading_it(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.png")  # opening it to read would wait for a writer forever
+    with pytest.raises(UserImageError, match=r"'.*pipe.png' is a FIFO, not a regular file: give the path of one image"):
+        load_user_image(tmp_path / "pipe.png")
+    with pytest.raises(UserImageError, match=r"'/dev/null' is a device, not a regular file"):
+        load_user_image("/dev/null")
+
+
+def test_a_float_image_keeps_its_range_whatever_a_stray_pixel_says(tmp_path, caplog):
+    grey = np.full((40, 40), 0.46, np.float32)
+    grey[3, 3] = 1.0001  # one pixel a little over 1 does not make the image 0-255 data
+    Image.fromarray(grey, "F").save(tmp_path / "stray.tiff")
+    with caplog.at_level("WARNING"):
+        np.testing.assert_allclose(load_user_image(tmp_path / "stray.tiff").mean(), 0.46, atol=0.005)
+    assert "1 of its 1,600 float pixels are outside [0, 1] and were clipped to it" in caplog.text
+    Image.fromarray(np.full((40, 40), 117.3, np.float32), "F").save(tmp_path / "bytes.tiff")  # 0-255 data
+    np.testing.assert_allclose(load_user_image(tmp_path / "bytes.tiff"), 117.3 / 255, atol=0.003)
+    for value, name in ((np.inf, "inf"), (np.nan, "nan")):
+        grey[3, 3] = value
+        Image.fromarray(grey, "F").save(tmp_path / f"{name}.tiff")
+        with pytest.raises(UserImageError, match=rf"{name}.tiff' has 1 NaN or infinite pixels: a float image needs"):
+            load_user_image(tmp_path / f"{name}.tiff")
+
+
+def _swapped_primaries_profile() -> bytes:
+    """An ICC v2 RGB profile whose red primary is sRGB's blue and whose blue is sRGB's red (linear curves)."""
+    import struct
+
+    def xyz(x, y, z):
+        return b"XYZ \0\0\0\0" + b"".join(struct.pack(">i", round(v * 65536)) for v in (x, y, z))
+
+    curve = b"curv\0\0\0\0" + struct.pack(">I", 0)  # identity
+    description = b"desc\0\0\0\0" + struct.pack(">I", 5) + b"swap\0" + bytes(12) + bytes(67)
+    tags = [(b"desc", description), (b"wtpt", xyz(0.9642, 1.0, 0.8249)), (b"rXYZ", xyz(0.1431, 0.0606, 0.7141)),
+            (b"gXYZ", xyz(0.3851, 0.7169, 0.0971)), (b"bXYZ", xyz(0.4361, 0.2225, 0.0139)),
+            (b"rTRC", curve), (b"gTRC", curve), (b"bTRC", curve), (b"cprt", b"text\0\0\0\0none\0")]
+    offset = 128 + 4 + 12 * len(tags)
+    table, data = b"", b""
+    for signature, body in tags:
+        body += bytes(-len(body) % 4)
+        table += signature + struct.pack(">II", offset + len(data), len(body))
+        data += body
+    size = offset + len(data)
+    header = (struct.pack(">I", size) + bytes(4) + bytes([2, 0x10, 0, 0]) + b"mntrRGB XYZ " + bytes(12) + b"acsp"
+              + bytes(24) + bytes(4) + xyz(0.9642, 1.0, 0.8249)[8:] + bytes(4) + bytes(16) + bytes(28))
+    return header + struct.pack(">I", len(tags)) + table + data
+
+
+def test_an_embedded_colour_profile_is_converted_to_srgb(tmp_path):
+    profile = _swapped_primaries_profile()
+    Image.new("RGB", (40, 40), (255, 0, 0)).save(tmp_path / "swapped.jpg", icc_profile=profile, quality=95)
+    target = load_user_image(tmp_path / "swapped.jpg")  # stored red, shown blue by a colour-managed viewer
+    assert target[32, 32, 2] > 0.9 and target[32, 32, 0] < 0.1
+    Image.new("RGB", (40, 40), (255, 0, 0)).save(tmp_path / "plain.png", icc_profile=b"not a profile")
+    np.testing.assert_allclose(load_user_image(tmp_path / "plain.png")[32, 32], [1, 0, 0], atol=0.01)  # read as sRGB
+
+
+def test_pils_own_bomb_warning_does_not_precede_the_projects_message(tmp_path):
+    import struct
+    import warnings
+
+    header = struct.pack(">IIBBBBB", 10000, 10000, 8, 0, 0, 0, 0)  # 100 MP: PIL warns, and does not refuse
+    (tmp_path / "large.png").write_bytes(b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IEND", b""))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(UserImageError, match=r"large.png' is 10000x10000 \(100 megapixels\), more than 80"):
+            load_user_image(tmp_path / "large.png")

@@ -5,13 +5,15 @@ from __future__ import annotations
 import io
 import logging
 import re
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from painting_dreams.targets.images import resize_square, to_unit_rgb
 from painting_dreams.targets.splits import cap_split
+from painting_dreams.targets.user_image import MAX_PIXELS
 
 logger = logging.getLogger(__name__)
 
@@ -46,13 +48,18 @@ def partition_file_numbers(file_numbers: Iterable[int]) -> dict[str, list[int]]:
 def decode_jpeg(data: bytes, *, source: str) -> np.ndarray:
     """Decode JPEG bytes into a uint8 RGB array (H, W, 3); `source` names the file in errors."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            return np.asarray(image.convert("RGB"))
+        with warnings.catch_warnings():  # PIL's DecompressionBombWarning: the error below says more
+            warnings.simplefilter("ignore")
+            with Image.open(io.BytesIO(data)) as image:
+                if image.width * image.height > MAX_PIXELS:
+                    raise Image.DecompressionBombError(f"{image.width}x{image.height} pixels")
+                return np.asarray(image.convert("RGB"))
     except Image.DecompressionBombError as exc:
         raise ValueError(f"{source} is far larger than a CelebA image ({exc}): replace it from the official "
                          "img_align_celeba.zip (178x218 JPEGs)") from exc
-    except (OSError, UnidentifiedImageError, SyntaxError) as exc:
-        raise ValueError(f"expected a CelebA JPEG at {source}, but it cannot be decoded ({exc}): the file is "
+    except Exception as exc:  # PIL's decoders raise OSError, ValueError, SyntaxError ... on damaged files
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise ValueError(f"expected a CelebA JPEG at {source}, but it cannot be decoded ({reason}): the file is "
                          f"truncated or corrupt; replace it from the official img_align_celeba.zip") from exc
 
 
