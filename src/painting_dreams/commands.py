@@ -10,7 +10,10 @@
 
 from __future__ import annotations
 
+import errno
+import json
 import os
+import signal
 import sys
 import time
 from dataclasses import dataclass
@@ -133,8 +136,55 @@ def _write_or_explain(write, out_dir: Path, what: str):
     try:
         return write()
     except OSError as exc:  # the previous files (if any) are left as they were
+        if exc.errno == errno.EISDIR:
+            fix = f"{exc.filename} is a folder: move it away or choose another --out"
+        elif exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            fix = "free some space or choose another --out"
+        else:
+            fix = "choose another --out"
         raise click.ClickException(f"could not write {what} to {str(out_dir)!r} ({exc.strerror or exc}): "
-                                   "nothing was replaced; free some space or choose another --out") from exc
+                                   f"nothing was replaced; {fix}") from exc
+
+
+def check_paint_outputs(image: Path, out_dir: Path, name: str) -> None:
+    """Before painting: ``--out`` can take ``<name>.*`` (names not too long), none of them is the picture itself,
+    and ``<name>.json`` there is not another picture's painting. Raises ``click.ClickException``."""
+    from painting_dreams.export.picture import FILES, KINDS
+    from painting_dreams.files import OutputDirError, check_file_names, check_out_dir
+
+    try:
+        check_out_dir(out_dir, FILES, create=False)
+        check_file_names(out_dir, [f"{name}.{kind}" for kind in KINDS])
+    except OutputDirError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for kind in KINDS:
+        path = out_dir / f"{name}.{kind}"
+        if path.exists() and os.path.samefile(path, image):
+            raise click.ClickException(f"--out {str(out_dir)!r} would replace the picture itself ({path}): paint "
+                                       "never overwrites its input; choose another --out")
+    try:
+        painted = json.loads((out_dir / f"{name}.json").read_text()).get("image")
+    except (OSError, ValueError, AttributeError):
+        painted = None  # no painting there yet, or one that does not say of which picture
+    if painted is not None and painted != image.name:
+        raise click.ClickException(f"--out {str(out_dir)!r} holds the painting of {painted} as {name}.*: painting "
+                                   f"{image.name} would replace it; choose another --out")
+
+
+def _a_folder(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    """``--out`` as a path; an empty one is refused (a ``Path('')`` would silently be the current folder)."""
+    from painting_dreams.files import OutputDirError, check_out_dir
+
+    if value == "":
+        if ctx.command.name == "paint":
+            from painting_dreams.export.picture import FILES
+        else:
+            from painting_dreams.evaluation.report_files import FILES
+        try:
+            check_out_dir(value, FILES)
+        except OutputDirError as exc:
+            raise click.ClickException(str(exc)) from exc
+    return None if value is None else Path(value)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -146,7 +196,7 @@ def cli() -> None:
 @click.argument("image", type=click.Path(path_type=Path))
 @click.option("--strokes", default=None, type=click.IntRange(1, 500),
               help="Strokes to paint (default: what the agent was trained with).")
-@click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path),
+@click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(), callback=_a_folder,
               help="Folder for the PNG, GIF, JSON and .ora files.")
 @click.option("--agent", "run", default=None,
               help="Agent (mnist_8, kmnist_15, celeba_15, celeba_30, celeba_50): one trained in this project if "
@@ -173,8 +223,6 @@ def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env:
     """Paint IMAGE with a trained agent and replay its strokes in real MyPaint."""
     from painting_dreams.export import paint_image, write_painting
     from painting_dreams.targets.user_image import UserImageError, load_user_image
-    from painting_dreams.files import OutputDirError, check_out_dir
-    from painting_dreams.export.picture import FILES
 
     if grid and size < 128:
         raise click.ClickException(f"--grid {grid} paints tiles on a large canvas: give --size too (e.g. --size 1024)")
@@ -182,9 +230,9 @@ def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env:
         raise click.ClickException("--grid and --closed-loop exclude each other: the tiles are painted in the dream")
     try:
         target = load_user_image(image, size if grid else 64)
-        check_out_dir(out_dir, FILES)  # before painting: a bad --out costs nothing
-    except (UserImageError, OutputDirError) as exc:
+    except UserImageError as exc:
         raise click.ClickException(str(exc)) from exc
+    check_paint_outputs(image, out_dir, image.stem)  # before painting: a bad --out costs nothing
     if grid:
         return _paint_tiled(image, target, out_dir, run, strokes, env, shipped_only, refine_steps, grid, svg)
     agent = find_agent(run, strokes, env, shipped_only)
@@ -193,9 +241,10 @@ def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env:
     click.echo(f"Painting {image} with agent {agent.name} ({agent.where}; {agent.variant} paint, {strokes} strokes{how})...")
     started = time.perf_counter()
     painting = paint_image(agent.policy, agent.painter, agent.variant, target, strokes, refine_steps=refine_steps,
-                           closed_loop=closed_loop, fixed_fields=agent.fixed_fields, size=size)
+                           closed_loop=closed_loop, fixed_fields=agent.fixed_fields, size=size, progress=True)
     seconds = time.perf_counter() - started
-    paths = _write_or_explain(lambda: write_painting(painting, out_dir, image.stem, svg), out_dir, "the painting")
+    paths = _write_or_explain(lambda: write_painting(painting, out_dir, image.stem, svg, image.name), out_dir,
+                              "the painting")
     mse = lambda a: float(((a - target) ** 2).mean())  # noqa: E731
     click.echo(f"MSE to your image: real MyPaint {mse(painting.real_steps[-1] / 255.0):.4f}, "
                f"dream {mse(painting.dream_steps[-1]):.4f} (painted in {seconds:.1f} s)")
@@ -218,7 +267,8 @@ def _paint_tiled(image: Path, target, out_dir: Path, run: str | None, strokes: i
                + (f", each refined {refine_steps} steps" if refine_steps else "") + "...")
     painting = paint_tiled(agent.policy, agent.painter, target, grid, strokes, refine_steps=refine_steps,
                            fixed_fields=agent.fixed_fields)
-    paths = _write_or_explain(lambda: write_tiled(painting, out_dir, image.stem, svg), out_dir, "the painting")
+    paths = _write_or_explain(lambda: write_tiled(painting, out_dir, image.stem, svg, image.name), out_dir,
+                              "the painting")
     click.echo(f"MSE to your image at {size}x{size}: real MyPaint {painting.mse:.4f} (painted in "
                f"{sum(painting.seconds.values()):.1f} s: agent {painting.seconds['agent']:.1f} s, MyPaint "
                f"{painting.seconds['mypaint']:.1f} s)")
@@ -233,7 +283,7 @@ def _paint_tiled(image: Path, target, out_dir: Path, run: str | None, strokes: i
 @click.option("--images", "images_path", required=True, type=click.Path(path_type=Path),
               help="An IDX file (.gz or not, e.g. MNIST's t10k-images-idx3-ubyte.gz), a KMNIST-style .npz (arr_0) "
                    "or a folder of images (CelebA's img_align_celeba, or any PNG/JPEG).")
-@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
+@click.option("--out", "out_dir", required=True, type=click.Path(), callback=_a_folder,
               help="Folder for scores.csv, summary.json and grid.png.")
 @click.option("--limit", default=None, type=click.IntRange(1, None), help="Score only the first N images.")
 @click.option("--split", default="all", show_default=True, type=click.Choice(["all", "train", "val", "test"]),
@@ -254,7 +304,7 @@ def evaluate(run: str, images_path: Path, out_dir: Path, limit: int | None, spli
     from painting_dreams.files import OutputDirError, check_out_dir
 
     try:
-        check_out_dir(out_dir, FILES)
+        check_out_dir(out_dir, FILES, create=False)
     except OutputDirError as exc:
         raise click.ClickException(str(exc)) from exc
     agent = find_agent(run, None, env, shipped_only)
@@ -266,6 +316,8 @@ def evaluate(run: str, images_path: Path, out_dir: Path, limit: int | None, spli
 
     click.echo(f"Scoring agent {agent.name} ({agent.where}; {agent.strokes} strokes) on {len(image_set.names)} images "
                f"of {images_path}, {image_set.prepared}"
+               + (f" (skipped {', '.join(image_set.skipped)}: this project's outputs or resource forks)"
+                  if image_set.skipped else "")
                + (", closed loop in MyPaint" if closed_loop else "") + (f", refined {refine_steps} steps" if refine_steps else ""))
     scored = paint_and_score(agent.policy, agent.painter, image_set.targets, agent.strokes, refine_steps=refine_steps,
                              closed_loop=closed_loop, fixed_fields=agent.fixed_fields)
@@ -312,11 +364,30 @@ def run(ctx: click.Context) -> None:
     """Run Kedro pipelines (all options of `kedro run`)."""
     from painting_dreams.__main__ import main as kedro_main
 
+    if find_project_root(Path.cwd()) is None:
+        raise click.ClickException("`painting-dreams run` runs the project's pipelines: run it inside the "
+                                   "painting_dreams project (a clone of its repository); `paint`, `evaluate` and "
+                                   "`models` work anywhere")
+
     sys.exit(kedro_main(args=ctx.args))
 
 
+class Stopped(BaseException):
+    """``SIGTERM`` (``timeout``, systemd, docker stop), raised like Ctrl-C's ``KeyboardInterrupt`` so that files
+    being written are removed and the previous set is kept."""
+
+
+def _stop(signum, frame):
+    raise Stopped(signum)
+
+
 def main() -> None:
-    cli()
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        cli()
+    except Stopped:
+        click.echo("Stopped (SIGTERM): the files being written were removed, the previous ones kept", err=True)
+        sys.exit(128 + signal.SIGTERM)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ from pathlib import PurePosixPath
 import fsspec
 from fsspec.implementations.local import LocalFileSystem
 
+from painting_dreams.files import process_alive
+
 TEMPORARY = ".tmp-partial"
 
 
@@ -44,20 +46,8 @@ def _remove_temporaries_of_dead_saves(fs: LocalFileSystem, path: str) -> None:
     pattern = re.compile(rf"{re.escape(target.name)}{re.escape(TEMPORARY)}(?:-(\d+)-[0-9a-f]{{8}})?")
     for entry in fs.ls(str(target.parent), detail=False):
         match = pattern.fullmatch(PurePosixPath(entry).name)
-        if match and (match[1] is None or not _is_alive(int(match[1]))):
+        if match and (match[1] is None or not process_alive(int(match[1]))):
             try:
                 fs.rm(entry)
             except FileNotFoundError:
                 pass  # another save removed it first
-
-
-def _is_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True  # another thread of this process may be saving the same path
-    try:
-        os.kill(pid, 0)
-    except (ProcessLookupError, OverflowError):
-        return False
-    except PermissionError:
-        return True  # alive, owned by another user
-    return True

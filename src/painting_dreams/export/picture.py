@@ -75,14 +75,16 @@ def strokes_on_canvas(actions: np.ndarray, variant: str, size: int, brush_scales
 
 
 def paint_with_mypaint(actions: np.ndarray, variant: str, size: int = 64, made_for: int = 64,
-                       final_only: bool = False) -> tuple[np.ndarray, np.ndarray]:
+                       final_only: bool = False, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Paint absolute-layout ``actions`` ``(S, A)`` in MyPaint: the canvas on white after every stroke
     ``(S, size, size, 3)`` uint8, and the strokes alone on a transparent layer ``(size, size, 4)`` uint8
     (straight alpha, as PNG layers store it), from the same fresh brush, so with the same dabs. Actions
     ``made_for`` a smaller canvas are painted with brushes ``size / made_for`` times wider. With
-    ``final_only`` the canvas is kept after the last stroke only ``(1, size, size, 3)``."""
+    ``final_only`` the canvas is kept after the last stroke only ``(1, size, size, 3)``; ``progress``: a bar of
+    the strokes painted and the time left, on stderr."""
     played = play(np.asarray(actions)[None], variant, layer=True, width=size, height=size,
-                  brush_scale=size / made_for, final_only=final_only)
+                  brush_scale=size / made_for, final_only=final_only, progress=progress,
+                  desc=f"MyPaint at {size}x{size}")
     return played.canvases[0], played.layers[0]
 
 
@@ -104,28 +106,34 @@ def _frames(painting: Painting) -> list[Image.Image]:
 
 
 FILES = "the painting's PNG, GIF, JSON and .ora files"
+KINDS = ("png", "gif", "json", "ora", "svg")  # the files of a painting's set, <name>.<kind>
 
 
-def write_painting(painting: Painting, out_dir: str | Path, name: str, svg: bool = False) -> dict[str, Path]:
+def write_painting(painting: Painting, out_dir: str | Path, name: str, svg: bool = False,
+                   source: str | None = None) -> dict[str, Path]:
     """Write ``<name>.png`` (real MyPaint), ``<name>.gif``, ``<name>.json`` and ``<name>.ora`` (and with ``svg``
-    ``<name>.svg``) into ``out_dir`` as a set (:func:`write_files`)."""
+    ``<name>.svg``) into ``out_dir`` as a set (:func:`write_files`); ``source``: the picture's file name."""
     record = {"variant": painting.variant, "canvas": [painting.size, painting.size], "brush": "classic/dry_brush",
               "painted_at": list(painting.target.shape[:2][::-1]), "brush_scale": painting.brush_scale,
               "layout": list(ActionLayout(painting.variant, absolute=True).fields),
               "mode": painting.mode or {"closed_loop": False, "refine_steps": 0, "refined": False},
               "actions": np.round(painting.actions.astype(float), 6).tolist(), "strokes": painting.strokes}
-    return write_files(out_dir, name, painting.real, _frames(painting), GIF_FRAME_MS, record, painting.real_rgba, svg)
+    return write_files(out_dir, name, painting.real, _frames(painting), GIF_FRAME_MS, record, painting.real_rgba, svg,
+                       source)
 
 
 def write_files(out_dir: str | Path, name: str, real: np.ndarray, frames: list[Image.Image], frame_ms: int,
-                record: dict, layer: np.ndarray, svg: bool = False) -> dict[str, Path]:
+                record: dict, layer: np.ndarray, svg: bool = False, source: str | None = None) -> dict[str, Path]:
     """The paint command's files, as a set: ``<name>.png`` (``real``), ``<name>.gif`` (``frames``),
-    ``<name>.json`` (``record``, its ``strokes`` in the canvas's units), ``<name>.ora`` (``layer`` over white)
-    and with ``svg`` ``<name>.svg``. They replace the previous ones only once all are written; on any
-    error (a full disk) the previous ones stay as they were and no temporary file is left."""
+    ``<name>.json`` (``record``, its ``strokes`` in the canvas's units, and ``image``: ``source``, the
+    picture's file name), ``<name>.ora`` (``layer`` over white) and with ``svg`` ``<name>.svg``. They replace
+    the previous ones only once all are written, and an older ``<name>.svg`` goes when the new set has none
+    (a set is the files of one painting); on any error (a full disk) the previous ones stay as they were
+    and no temporary file is left."""
     out = check_out_dir(out_dir, FILES)
     paths = {kind: out / f"{name}.{kind}" for kind in ("png", "gif", "json", "ora") + (("svg",) if svg else ())}
-    with atomic_set(paths) as tmp:
+    record = {"image": source, **record} if source is not None else record
+    with atomic_set(paths, remove=[] if svg else [out / f"{name}.svg"]) as tmp:
         Image.fromarray(real).save(tmp["png"], format="PNG")
         frames[0].save(tmp["gif"], format="GIF", save_all=True, append_images=frames[1:], duration=frame_ms, loop=0)
         tmp["json"].write_text(json.dumps(record, indent=1))
@@ -137,25 +145,27 @@ def write_files(out_dir: str | Path, name: str, real: np.ndarray, frames: list[I
 
 def paint_image(policy, painter, variant: str, target: np.ndarray, strokes: int, refine_steps: int = 0,
                 closed_loop: bool = False, learning_rate: float | None = None, fixed_fields: dict | None = None,
-                size: int | None = None) -> Painting:
+                size: int | None = None, progress: bool = False) -> Painting:
     """The agent paints ``target`` ``(64, 64, 3)`` with ``strokes`` strokes, in the dream (or, with
     ``closed_loop``, in real MyPaint seeing its canvas); with ``refine_steps`` K > 0 its strokes are
     then refined for K steps in the dream and the refined ones kept if real MyPaint paints them
     closer to the target (:func:`~painting_dreams.evaluation.paint_and_score.paint_and_score`, as the
     ``evaluate`` command and the evaluation pipeline paint). MyPaint paints the strokes kept, and with
-    ``size`` paints them again on a ``size`` x ``size`` canvas, brushes scaled to cover the same share."""
+    ``size`` paints them again on a ``size`` x ``size`` canvas, brushes scaled to cover the same share.
+    ``progress``: bars of the strokes painted (and refinement steps) with the time left, on stderr."""
     from painting_dreams.evaluation.paint_and_score import paint_and_score  # TensorFlow
 
     if painter.layout.variant != variant:
         raise ValueError(f"the painter paints the {painter.layout.variant!r} variant, not {variant!r}")
     scored = paint_and_score(policy, painter, target[None], strokes, refine_steps=refine_steps, closed_loop=closed_loop,
                              learning_rate=learning_rate, fixed_fields=fixed_fields, batch_size=1, every_stroke=True,
-                             progress=False)
+                             progress=progress)
     actions = scored.actions
     real_steps, layer = paint_with_mypaint(actions[0], variant, size=target.shape[0])
     mode = {"closed_loop": bool(closed_loop), "refine_steps": int(refine_steps), "refined": bool(scored.scores["refined"][0])}
     large = None
     if size is not None and size != target.shape[0]:
-        large_steps, layer = paint_with_mypaint(actions[0], variant, size=size, made_for=target.shape[0], final_only=True)
+        large_steps, layer = paint_with_mypaint(actions[0], variant, size=size, made_for=target.shape[0], final_only=True,
+                                                progress=progress)
         large = large_steps[-1]
     return Painting(target, variant, actions[0], scored.dream_steps[0], real_steps, layer, mode, large)

@@ -118,7 +118,7 @@ GIF_SIDE = 256  # each panel of the GIF, in pixels
 GIF_FRAME_MS = 500
 
 
-def write_tiled(painting: TiledPainting, out_dir, name: str, svg: bool = False) -> dict:
+def write_tiled(painting: TiledPainting, out_dir, name: str, svg: bool = False, source: str | None = None) -> dict:
     """Write ``<name>.png`` (real MyPaint at S x S), ``<name>.gif`` (picture | canvas after the underpainting and
     after each tile), ``<name>.json`` (strokes in the S x S canvas's units, tiles) and ``<name>.ora`` (with ``svg``
     also ``<name>.svg``) as a set."""
@@ -132,4 +132,5 @@ def write_tiled(painting: TiledPainting, out_dir, name: str, svg: bool = False) 
     picture = shrink(painting.target, to=GIF_SIDE)
     frames = [Image.fromarray(tile([[to_uint8(picture), np.asarray(Image.fromarray(stage).resize(
         (GIF_SIDE, GIF_SIDE), Image.Resampling.BOX))]])) for stage in painting.stages]
-    return write_files(out_dir, name, painting.real, frames + [frames[-1]] * 3, GIF_FRAME_MS, record, painting.layer, svg)
+    return write_files(out_dir, name, painting.real, frames + [frames[-1]] * 3, GIF_FRAME_MS, record, painting.layer, svg,
+                       source)

@@ -42,11 +42,12 @@ class Played:
 
 
 def play_episode(env: MyPaintEnv, actions: np.ndarray, seed: int | None = None,
-                 final_only: bool = False, brush_scales=None, keep_steps=None) -> dict[str, np.ndarray]:
+                 final_only: bool = False, brush_scales=None, keep_steps=None,
+                 painted_one: Callable[[], object] | None = None) -> dict[str, np.ndarray]:
     """Reset ``env`` (``seed``) and play ``actions`` ``(S, A)`` (normalised, the env's layout).
 
     ``brush_scales`` (S,): each stroke's brush scale (strokes made for canvases of different sizes, e.g. a
-    tiled painting's), else the env's own.
+    tiled painting's), else the env's own. ``painted_one`` is called after each stroke (a progress bar).
 
     Returns ``canvases`` (S, H, W, 3) uint8 (with ``final_only``: (1, H, W, 3), the last one, for large canvases;
     with ``keep_steps``: the canvases after those steps only), ``start`` (S, 2) float32 (normalised), ``painted`` (S,)
@@ -76,6 +77,8 @@ def play_episode(env: MyPaintEnv, actions: np.ndarray, seed: int | None = None,
                 strokes[t] = observation["stroke"]
         start[t] = info["start"] / scale
         painted[t] = info["painted"]
+        if painted_one is not None:
+            painted_one()
     episode = {"canvases": canvases, "start": start, "painted": painted}
     if strokes is not None:
         episode["strokes"] = strokes
@@ -116,8 +119,10 @@ def play(actions, variant: str, *, absolute: bool = True, stroke_mode: bool = Fa
         # An agent's sigmoid can round to exactly 0 or 1 in float32, never beyond; clip float noise only.
         array = np.clip(array, 0.0, 1.0)
         started = time.perf_counter()
-        played = [play_episode(env, episode, seed, final_only, scales, keep_steps) for episode, seed in
-                  zip(tqdm(array, desc=desc or f"MyPaint ({variant})", unit="episode", disable=not progress), seeds)]
+        with tqdm(total=episodes * steps, desc=desc or f"MyPaint ({variant})", unit="stroke", disable=not progress) \
+                as bar:
+            played = [play_episode(env, episode, seed, final_only, scales, keep_steps, bar.update)
+                      for episode, seed in zip(array, seeds)]
     finally:
         env.close()
     seconds = time.perf_counter() - started
