@@ -1,4 +1,4 @@
-"""The env never crashes the process: closed envs, shared threads, impossible sizes (issue 14, items 1-3).
+"""The env and its binding never crash the process: closed envs, brushes and surfaces, shared threads, impossible sizes.
 
 Each case runs in a subprocess, so a C-level crash shows up as its return code, not as a dead test run.
 """
@@ -82,3 +82,58 @@ def test_impossible_sizes_and_brush_settings_are_refused_before_libmypaint_sees_
     assert "canvas width is 0" in lines[5] and "samples is 0" in lines[6]
     assert all("dtime is" in line for line in lines[7:10])
     assert "AttributeError" not in result.stderr and "Exception ignored" not in result.stderr
+
+
+def test_a_closed_brush_or_surface_of_the_binding_raises_instead_of_crashing():
+    result = _run("""
+        from painting_dreams.paint.libmypaint import Brush, Surface
+        brush, surface = Brush.from_name("classic/dry_brush"), Surface(64, 64)
+        surface.clear()
+        surface.stroke(brush, [(10.0, 10.0, 0.8), (40.0, 40.0, 0.8)], 0.1)
+        assert surface.pixels().min() < 1 << 15  # painted while open
+        other = Brush.from_name("classic/dry_brush")
+        other.close()
+        calls = {"stroke with a closed brush": lambda: surface.stroke(other, [(1.0, 1.0, 0.5)], 0.1),
+                 "set_base_value": lambda: other.set_base_value("radius_logarithmic", 1.0),
+                 "begin_stroke": other.begin_stroke}
+        surface.close()
+        calls.update({"stroke on a closed surface": lambda: surface.stroke(brush, [(1.0, 1.0, 0.5)], 0.1),
+                      "pixels": surface.pixels, "clear": surface.clear})
+        for name, call in calls.items():
+            try:
+                call()
+                print(name, "returned")
+            except RuntimeError as exc:
+                print(name, "->", exc)
+    """)
+    assert result.returncode == 0, (result.returncode, result.stderr[-2000:])  # was 139 (a segfault)
+    assert result.stdout.splitlines() == [
+        "stroke with a closed brush -> this brush is closed: make a new one (Brush.from_name or brush.fresh())",
+        "set_base_value -> this brush is closed: make a new one (Brush.from_name or brush.fresh())",
+        "begin_stroke -> this brush is closed: make a new one (Brush.from_name or brush.fresh())",
+        "stroke on a closed surface -> this 64x64 surface is closed: make a new Surface",
+        "pixels -> this 64x64 surface is closed: make a new Surface",
+        "clear -> this 64x64 surface is closed: make a new Surface"]
+
+
+def test_max_steps_must_be_a_whole_number_and_an_env_pickles_as_its_arguments():
+    import pickle
+
+    import numpy as np
+    import pytest
+
+    from painting_dreams.paint import MyPaintEnv
+
+    for value in ("5", float("nan"), 2.5, True, 0):
+        with pytest.raises(ValueError, match=rf"max_steps is {value!r} \({type(value).__name__}\): give a whole number"):
+            MyPaintEnv(max_steps=value)
+    env = MyPaintEnv(variant="color", width=32, height=48, max_steps=3, absolute=True)
+    action = np.array([0.1, 0.2, 0.9, 0.8, 0.5, 0.1, 0.7, 0.6, 0.9, 0.2, 0.3], np.float32)
+    env.reset(seed=0)
+    painted = env.step(action)[0]["canvas"]
+    copy = pickle.loads(pickle.dumps(env))  # e.g. to a spawned process
+    assert (copy.width, copy.height, copy.max_steps, copy.layout.absolute) == (32, 48, 3, True)
+    copy.reset(seed=0)
+    np.testing.assert_array_equal(copy.step(action)[0]["canvas"], painted)  # a new env, painting the same pixels
+    env.close()
+    copy.close()

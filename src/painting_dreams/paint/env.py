@@ -76,7 +76,9 @@ class MyPaintEnv(gym.Env):
     anything else raises ``ValueError`` before libmypaint is touched. An env is safe to share
     between threads: a lock makes each ``step``/``reset``/``close`` whole (steps from two threads
     run one after the other, in whatever order they get the lock). After ``close``, ``step`` and
-    ``reset`` raise ``RuntimeError``.
+    ``reset`` raise ``RuntimeError``. An env pickles as its arguments, so it can go to a spawned process:
+    the copy is a new env, as constructed (its canvas is not carried; ``reset`` it), and
+    ``set_brush_scale`` calls are not carried either.
     """
 
     metadata = {"render_modes": ["rgb_array"], "render_fps": 4}
@@ -87,8 +89,12 @@ class MyPaintEnv(gym.Env):
                  brush_scale: float = 1.0):
         if render_mode not in (None, *self.metadata["render_modes"]):
             raise ValueError(f"render_mode {render_mode!r} is not supported: use 'rgb_array' or None")
-        if max_steps < 1:
-            raise ValueError(f"max_steps is {max_steps}: an episode needs at least one step")
+        if isinstance(max_steps, (bool, np.bool_)) or not isinstance(max_steps, (int, np.integer)) or max_steps < 1:
+            raise ValueError(f"max_steps is {max_steps!r} ({type(max_steps).__name__}): give a whole number of steps, "
+                             "1 or more")
+        self._arguments = {"variant": variant, "absolute": absolute, "stroke_mode": stroke_mode, "width": width,
+                           "height": height, "max_steps": max_steps, "brush": brush, "samples": samples,
+                           "dtime": dtime, "render_mode": render_mode, "layer": layer, "brush_scale": brush_scale}
         self.layout = ActionLayout(variant, absolute)
         self.stroke_mode = bool(stroke_mode)
         self.max_steps = int(max_steps)
@@ -117,6 +123,14 @@ class MyPaintEnv(gym.Env):
         self._mse = 0.0
         self._canvas = np.full((self.height, self.width, 3), 255, np.uint8)
         self._stroke = np.zeros((self.height, self.width, 4), np.uint8)
+
+    def __getstate__(self) -> dict:
+        """An env pickles as its arguments (its canvas and lock live in C and in this process)."""
+        return {"arguments": self._arguments}
+
+    def __setstate__(self, state: dict) -> None:
+        """A new env made from the pickled one's arguments, as constructed: ``reset`` it before painting."""
+        self.__init__(**state["arguments"])
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
         with self._lock:

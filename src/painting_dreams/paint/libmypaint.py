@@ -2,7 +2,8 @@
 
 Only what the painting environment needs: load a ``.myb`` brush, set its base values, make a
 fixed-size tiled surface, clear it, paint ``stroke_to`` events inside an atomic section and read
-the pixels back as fix15 premultiplied RGBA (``1 << 15`` is 1.0).
+the pixels back as fix15 premultiplied RGBA (``1 << 15`` is 1.0). A closed brush or surface raises
+``RuntimeError`` instead of handing libmypaint freed memory.
 
 **View zoom.** libmypaint measures a brush's speed inputs in screen pixels per second, times the
 canvas's view zoom, while every other distance (dab spacing, jitter) is in brush radii. A stroke made
@@ -161,6 +162,12 @@ class Brush:
         """A new brush with the same settings and a restarted jitter RNG (for reproducible strokes)."""
         return Brush(self._json)
 
+    def _open_handle(self):
+        """The brush's C handle; after :meth:`close` a ``RuntimeError`` (libmypaint would read freed memory)."""
+        if not getattr(self, "handle", None):
+            raise RuntimeError("this brush is closed: make a new one (Brush.from_name or brush.fresh())")
+        return self.handle
+
     def setting_id(self, cname: str) -> int:
         if cname not in self._setting_ids:
             sid = self._lib.mypaint_brush_setting_from_cname(cname.encode())
@@ -170,14 +177,14 @@ class Brush:
         return self._setting_ids[cname]
 
     def set_base_value(self, cname: str, value: float) -> None:
-        self._lib.mypaint_brush_set_base_value(self.handle, self.setting_id(cname), float(value))
+        self._lib.mypaint_brush_set_base_value(self._open_handle(), self.setting_id(cname), float(value))
 
     def get_base_value(self, cname: str) -> float:
-        return self._lib.mypaint_brush_get_base_value(self.handle, self.setting_id(cname))
+        return self._lib.mypaint_brush_get_base_value(self._open_handle(), self.setting_id(cname))
 
     def begin_stroke(self) -> None:
         """Forget the previous stroke's state (position, smoothing) and start a new stroke."""
-        self._lib.mypaint_brush_reset(self.handle)
+        self._lib.mypaint_brush_reset(self._open_handle())
         self._lib.mypaint_brush_new_stroke(self.handle)
 
     def close(self) -> None:
@@ -232,8 +239,15 @@ class Surface:
                 self._tiles.append((ty * TILE_SIZE, tx * TILE_SIZE, view))
         self._single = self._tiles[0][2] if len(self._tiles) == 1 else None
 
+    def _open_handle(self):
+        """The surface's C handle; after :meth:`close` a ``RuntimeError`` (its pixels are freed memory)."""
+        if not getattr(self, "handle", None):
+            raise RuntimeError(f"this {self.width}x{self.height} surface is closed: make a new Surface")
+        return self.handle
+
     def clear(self, transparent: bool = False) -> None:
         """Fill with opaque white (fix15 1.0 in all channels) or with fully transparent pixels."""
+        self._open_handle()
         value = 0 if transparent else FIX15_ONE
         for _, _, view in self._tiles:
             view.fill(value)
@@ -243,7 +257,7 @@ class Surface:
         """Paint ``(x, y, pressure)`` events with ``brush`` inside one atomic section, the brush's speed
         inputs seen at ``viewzoom`` (see the module docstring; 1/s for strokes made for a canvas s times
         smaller)."""
-        lib, b, s = self._lib, brush.handle, self.handle
+        lib, b, s = self._lib, brush._open_handle(), self._open_handle()
         viewzoom = float(viewzoom)
         if not (math.isfinite(viewzoom) and viewzoom > 0):
             raise ValueError(f"viewzoom is {viewzoom!r}: use a finite number > 0 (1 paints as MyPaint at 100 %)")
@@ -264,6 +278,7 @@ class Surface:
 
     def pixels(self) -> np.ndarray:
         """A copy of the surface as ``(height, width, 4)`` fix15 premultiplied RGBA (uint16)."""
+        self._open_handle()
         if self._single is not None:
             return self._single[: self.height, : self.width].copy()
         out = np.empty((self.height, self.width, 4), np.uint16)
