@@ -63,3 +63,40 @@ def test_unknown_missing_and_corrupt_files_are_named(folder, tmp_path):
     (broken / "cards" / "tiny_3.json").write_text(json.dumps({"name": "tiny_3"}))
     with pytest.raises(ShippedPainterError, match=r"lacks \['strokes'"):
         cards(broken)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"strokes": "fifteen"}, r"has strokes 'fifteen': it must be a whole number of strokes, 1 or more"),
+    ({"variant": "oil"}, r"has variant 'oil': it must be 'mnist' or 'color'"),
+    ({"compositor": "multiply"}, r"has compositor 'multiply': it must be darker_of, darkness_mask or alpha_over"),
+    ({"fixed_fields": {"jump": 0.0}}, r"fixes \['jump'\], not fields of the color layout \(start_x, "),
+    ({"fixed_fields": {"red": 2}}, r"has fixed_fields \{'red': 2\}: it must be an object of action fields and values"),
+])
+def test_a_card_that_does_not_fit_the_schema_is_named_with_its_value(folder, tmp_path, change, message):
+    (tmp_path / "cards").mkdir()
+    card = {**json.loads((folder / "cards" / "tiny_3.json").read_text()), **change}
+    (tmp_path / "cards" / "tiny_3.json").write_text(json.dumps(card))
+    with pytest.raises(ShippedPainterError, match=rf"the model card .*tiny_3.json {message}"):
+        cards(tmp_path)
+
+
+def test_another_painters_model_copied_over_one_is_refused_by_its_checksum(folder, tmp_path):
+    import hashlib
+    import shutil
+
+    (tmp_path / "cards").mkdir()
+    card = json.loads((folder / "cards" / "tiny_3.json").read_text())
+    card["files_sha256"] = {name: hashlib.sha256((folder / name).read_bytes()).hexdigest()
+                            for name in (card["policy"], card["stroke_model"])}
+    (tmp_path / "cards" / "tiny_3.json").write_text(json.dumps(card))
+    for name in (card["policy"], card["stroke_model"]):
+        shutil.copy(folder / name, tmp_path / name)
+    assert load("tiny_3", tmp_path).strokes == 3  # the files the card describes
+    shutil.copy(folder / "tiny_5.keras", tmp_path / "color_stroke_model.keras")  # a policy where the stroke model was
+    with pytest.raises(ShippedPainterError, match=r"color_stroke_model.keras is not the file its card describes \(its "
+                                                  r"SHA-256 differs: replaced or damaged\): reinstall painting_dreams"):
+        load("tiny_3", tmp_path)
+    del card["files_sha256"]  # without checksums, the wrong model is still refused by what it is
+    (tmp_path / "cards" / "tiny_3.json").write_text(json.dumps(card))
+    with pytest.raises(ShippedPainterError, match=r"tiny_3"):
+        load("tiny_3", tmp_path)

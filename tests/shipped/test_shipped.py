@@ -25,6 +25,7 @@ def test_the_five_painters_ship_with_cards_and_load_in_safe_mode():
         assert card["licence"] and card["date"] and card["training_minutes"] > 0
         painter = load(name)
         assert painter.strokes == card["strokes"] and painter.policy.name.startswith("spiral_policy")
+        assert set(card["files_sha256"]) == {card["policy"], card["stroke_model"]}  # checked when loaded
     assert shipped["celeba_30"]["policy"] == shipped["celeba_50"]["policy"]  # one agent, two stroke counts
     assert sum(p.stat().st_size for p in HERE.glob("*.keras")) < 40e6
 
