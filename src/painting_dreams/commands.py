@@ -21,6 +21,8 @@ from pathlib import Path
 
 import click
 
+from painting_dreams.paint.libmypaint import c_stdout_to_stderr
+
 REFINE_STEPS = 25  # default of paint --refine: a 50-stroke painting in ~11 s on a 2-core CPU (README)
 
 os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "1")
@@ -240,8 +242,9 @@ def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env:
     how = (" closed-loop in MyPaint" if closed_loop else "") + (f", refined {refine_steps} steps" if refine_steps else "")
     click.echo(f"Painting {image} with agent {agent.name} ({agent.where}; {agent.variant} paint, {strokes} strokes{how})...")
     started = time.perf_counter()
-    painting = paint_image(agent.policy, agent.painter, agent.variant, target, strokes, refine_steps=refine_steps,
-                           closed_loop=closed_loop, fixed_fields=agent.fixed_fields, size=size, progress=True)
+    with c_stdout_to_stderr():
+        painting = paint_image(agent.policy, agent.painter, agent.variant, target, strokes, refine_steps=refine_steps,
+                               closed_loop=closed_loop, fixed_fields=agent.fixed_fields, size=size, progress=True)
     seconds = time.perf_counter() - started
     paths = _write_or_explain(lambda: write_painting(painting, out_dir, image.stem, svg, image.name), out_dir,
                               "the painting")
@@ -265,8 +268,9 @@ def _paint_tiled(image: Path, target, out_dir: Path, run: str | None, strokes: i
     click.echo(f"Painting {image} at {size}x{size} with agent {agent.name} ({agent.where}): an underpainting and "
                f"{grid}x{grid} tiles of {strokes} strokes each ({strokes * (grid * grid + 1)} strokes)"
                + (f", each refined {refine_steps} steps" if refine_steps else "") + "...")
-    painting = paint_tiled(agent.policy, agent.painter, target, grid, strokes, refine_steps=refine_steps,
-                           fixed_fields=agent.fixed_fields)
+    with c_stdout_to_stderr():
+        painting = paint_tiled(agent.policy, agent.painter, target, grid, strokes, refine_steps=refine_steps,
+                               fixed_fields=agent.fixed_fields)
     paths = _write_or_explain(lambda: write_tiled(painting, out_dir, image.stem, svg, image.name), out_dir,
                               "the painting")
     click.echo(f"MSE to your image at {size}x{size}: real MyPaint {painting.mse:.4f} (painted in "
@@ -319,8 +323,9 @@ def evaluate(run: str, images_path: Path, out_dir: Path, limit: int | None, spli
                + (f" (skipped {', '.join(image_set.skipped)}: this project's outputs or resource forks)"
                   if image_set.skipped else "")
                + (", closed loop in MyPaint" if closed_loop else "") + (f", refined {refine_steps} steps" if refine_steps else ""))
-    scored = paint_and_score(agent.policy, agent.painter, image_set.targets, agent.strokes, refine_steps=refine_steps,
-                             closed_loop=closed_loop, fixed_fields=agent.fixed_fields)
+    with c_stdout_to_stderr():
+        scored = paint_and_score(agent.policy, agent.painter, image_set.targets, agent.strokes,
+                                 refine_steps=refine_steps, closed_loop=closed_loop, fixed_fields=agent.fixed_fields)
     summary = {"agent": agent.name, "where": agent.where, "strokes": agent.strokes, "images_path": str(images_path),
                "split": split, "prepared": image_set.prepared, **scored.summary(), "refine": refine_steps,
                "closed_loop": closed_loop, "seconds": round(scored.seconds, 2),
@@ -362,12 +367,11 @@ def models() -> None:
 @click.pass_context
 def run(ctx: click.Context) -> None:
     """Run Kedro pipelines (all options of `kedro run`)."""
-    from painting_dreams.__main__ import main as kedro_main
-
     if find_project_root(Path.cwd()) is None:
         raise click.ClickException("`painting-dreams run` runs the project's pipelines: run it inside the "
                                    "painting_dreams project (a clone of its repository); `paint`, `evaluate` and "
                                    "`models` work anywhere")
+    from painting_dreams.__main__ import main as kedro_main
 
     sys.exit(kedro_main(args=ctx.args))
 

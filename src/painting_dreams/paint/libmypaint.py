@@ -27,7 +27,9 @@ import ctypes
 import ctypes.util
 import math
 import os
-from collections.abc import Iterable
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -296,6 +298,22 @@ class Surface:
 
     def __del__(self):
         self.close()
+
+
+@contextmanager
+def c_stdout_to_stderr() -> Iterator[None]:
+    """While painting, send what C code writes to stdout to stderr instead: libmypaint prints notes such as
+    "Time is running backwards!" with ``printf``, and a command's stdout is for its own lines."""
+    libc = ctypes.CDLL(None)
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        libc.fflush(None)  # C's buffered stdout goes where it was written, before fd 1 is given back
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 # fix15 value -> uint8, rounded; one table lookup is several times faster than the arithmetic.
