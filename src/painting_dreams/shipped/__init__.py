@@ -124,14 +124,15 @@ def _load_model(path: Path, checksum: str | None = None):
 
     if not path.is_file():
         raise ShippedPainterError(f"the shipped model {path} is missing: reinstall painting_dreams (pip install .)")
+    try:
+        check_keras_file(str(path), fix="reinstall painting_dreams")  # a cut-short file says so, before its checksum
+    except UnreadableModelError as exc:
+        raise ShippedPainterError(f"the shipped model {exc}") from exc
     if checksum is not None and sha256_of(path) != checksum:
         raise ShippedPainterError(f"the shipped model {path} is not the file its card describes (its SHA-256 differs: "
                                   "replaced or damaged): reinstall painting_dreams")
     try:
-        check_keras_file(str(path), fix="reinstall painting_dreams")
         return keras.models.load_model(path, safe_mode=True, compile=False)
-    except UnreadableModelError as exc:
-        raise ShippedPainterError(f"the shipped model {exc}") from exc
     except Exception as exc:  # a corrupt zip, a wrong file, an unsafe layer: all mean the same to a user
         raise ShippedPainterError(f"the shipped model {path} cannot be loaded ({type(exc).__name__}: {exc}): "
                                   "reinstall painting_dreams") from exc
