@@ -26,10 +26,11 @@ https://docs.kedro.org/en/stable/configure/configuration_basics/#configuration""
 # Directory that holds configuration.
 # CONF_SOURCE = "conf"
 
-# Class that manages how configuration is loaded.
-# from kedro.config import OmegaConfigLoader
+# Class that manages how configuration is loaded: Kedro's OmegaConfigLoader, plus the inventory
+# (conf/<env>/inventory.yml: worlds, datasets, runs) in the parameters.
+from painting_dreams.config_loader import InventoryConfigLoader  # noqa: E402
 
-# CONFIG_LOADER_CLASS = OmegaConfigLoader
+CONFIG_LOADER_CLASS = InventoryConfigLoader
 
 # Keyword arguments to pass to the `CONFIG_LOADER_CLASS` constructor.
 CONFIG_LOADER_ARGS = {

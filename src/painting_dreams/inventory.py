@@ -1,0 +1,182 @@
+"""The inventory: the worlds, datasets and runs a project declares in ``conf/<env>/inventory.yml``.
+
+* a **world** is a medium the world models learn: an action layout (``mnist`` or ``color``, see
+  :mod:`painting_dreams.paint.actions`), a MyPaint brush (an installed name or a ``.myb`` path), a
+  canvas size and the root seed of its random episodes;
+* a **dataset** is an image set: a reader kind (:data:`READERS`), its preparation (how an image becomes
+  a target: ``digits``, ``faces`` or ``pictures``, stored with every painter so that ``evaluate`` and
+  ``paint`` prepare images as training did) and caps on its splits;
+* a **run** is a painter: a dataset painted in a world, with its own settings over ``agent.defaults``.
+
+Each entry's key is its name. :func:`complete_inventory` checks the three sections and fills in what
+follows from them, so that every node sees a whole entry: each entry's ``name``; a run's ``run_dir``
+(``<out>/06_models/agent/<name>`` unless given) and, from its world and dataset, ``layout``, ``brush``
+and ``preparation``. Plain Python, no Kedro: :class:`painting_dreams.config_loader.InventoryConfigLoader`
+calls it when Kedro loads the parameters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from painting_dreams.paint.actions import VARIANTS
+
+SECTIONS = ("worlds", "datasets", "runs")
+READERS = {  # reader kind -> the preparations it can feed
+    "idx": ("digits",),            # IDX image files (MNIST's), gzipped or not
+    "glyph_npz": ("digits",),      # .npz files with one uint8 array (N, H, W) under arr_0 (KMNIST's)
+    "celeba": ("faces",),          # CelebA's img_align_celeba folder or zip, split by the official partition
+    "image_folder": ("pictures",),  # any folder of PNG/JPEG/WebP/... images (subfolders too), split by file name
+}
+PREPARATION_KEYS = {"digits": ("image_size",), "faces": ("image_size", "crop_size", "crop_centre"),
+                    "pictures": ("image_size",)}
+WORLD_KEYS = ("layout", "brush", "canvas_size", "seed")
+DATASET_KEYS = ("reader", "preparation", "max_train", "max_test", "licence")
+DATASET_OPTIONAL = ("test_fraction",)   # image_folder: the share of images held out for the test split
+DERIVED_RUN_KEYS = ("name", "layout", "brush", "preparation")  # filled in here, never written by hand
+CANVAS_SIZE = 64  # what the stroke model paints
+
+
+class InventoryError(ValueError):
+    """The inventory in conf is incomplete or inconsistent."""
+
+
+@dataclass(frozen=True)
+class World:
+    """A medium: action layout, brush, canvas size, episode seed (``worlds.<name>``)."""
+
+    name: str
+    layout: str
+    brush: str
+    canvas_size: int
+    seed: int
+
+    @classmethod
+    def from_params(cls, block: Mapping[str, Any]) -> World:
+        return cls(block["name"], block["layout"], block["brush"], int(block["canvas_size"]), int(block["seed"]))
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """An image set: reader kind, preparation and caps (``datasets.<name>``)."""
+
+    name: str
+    reader: str
+    preparation: dict
+    max_train: int | None
+    max_test: int | None
+    licence: str
+    test_fraction: float | None = None
+
+    @classmethod
+    def from_params(cls, block: Mapping[str, Any]) -> Dataset:
+        return cls(block["name"], block["reader"], dict(block["preparation"]), block["max_train"], block["max_test"],
+                   block["licence"], block.get("test_fraction"))
+
+
+def _keys(block: Any, where: str, needed: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
+    if not isinstance(block, Mapping):
+        raise InventoryError(f"{where} is {block!r}: it must be a block of settings ({', '.join(needed)})")
+    unknown = sorted(set(block) - set(needed) - set(optional) - {"name"})
+    if unknown:
+        raise InventoryError(f"{where} has unknown keys {unknown}: known ones are {', '.join(needed + optional)}")
+    missing = [key for key in needed if key not in block]
+    if missing:
+        raise InventoryError(f"{where} lacks {missing}: every entry states {', '.join(needed)}")
+    return dict(block)
+
+
+def check_world(name: str, block: Any) -> dict:
+    """A world's block, checked, with its ``name``."""
+    where = f"worlds.{name} in conf's inventory.yml"
+    world = _keys(block, where, WORLD_KEYS)
+    if world["layout"] not in VARIANTS:
+        raise InventoryError(f"{where}: layout is {world['layout']!r}; choose one of {', '.join(VARIANTS)}")
+    if not isinstance(world["brush"], str) or not world["brush"].strip():
+        raise InventoryError(f"{where}: brush is {world['brush']!r}; give an installed brush name such as "
+                             "classic/charcoal (`painting-dreams brushes` lists them) or a path to a .myb file")
+    if world["canvas_size"] != CANVAS_SIZE:
+        raise InventoryError(f"{where}: canvas_size is {world['canvas_size']!r}; the stroke model paints "
+                             f"{CANVAS_SIZE}x{CANVAS_SIZE} canvases (paint --size renders any size from them)")
+    if isinstance(world["seed"], bool) or not isinstance(world["seed"], int) or world["seed"] < 0:
+        raise InventoryError(f"{where}: seed is {world['seed']!r}; give a whole number, 0 or more")
+    return {**world, "name": name}
+
+
+def check_preparation(preparation: Any, where: str) -> dict:
+    """A preparation block (``{"kind": ..., "image_size": ...}``), checked."""
+    if not isinstance(preparation, Mapping) or preparation.get("kind") not in PREPARATION_KEYS:
+        kind = preparation.get("kind") if isinstance(preparation, Mapping) else preparation
+        raise InventoryError(f"{where}: preparation kind is {kind!r}; choose one of {', '.join(PREPARATION_KEYS)}")
+    return {"kind": preparation["kind"], **_keys({k: v for k, v in preparation.items() if k != "kind"},
+                                                 f"{where}'s preparation", PREPARATION_KEYS[preparation["kind"]])}
+
+
+def check_dataset(name: str, block: Any) -> dict:
+    """A dataset's block, checked, with its ``name``."""
+    where = f"datasets.{name} in conf's inventory.yml"
+    dataset = _keys(block, where, DATASET_KEYS, DATASET_OPTIONAL)
+    reader = dataset["reader"]
+    if reader not in READERS:
+        raise InventoryError(f"{where}: reader is {reader!r}; choose one of {', '.join(READERS)}")
+    preparation = check_preparation(dataset["preparation"], where)
+    if preparation["kind"] not in READERS[reader]:
+        raise InventoryError(f"{where}: the {reader} reader feeds the {' or '.join(READERS[reader])} preparation, "
+                             f"not {preparation['kind']!r}")
+    if preparation["image_size"] != CANVAS_SIZE:
+        raise InventoryError(f"{where}: image_size is {preparation['image_size']!r}; targets must match the "
+                             f"{CANVAS_SIZE}x{CANVAS_SIZE} painting canvas")
+    for cap in ("max_train", "max_test"):
+        value = dataset[cap]
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise InventoryError(f"{where}: {cap} is {value!r}; give a whole number of images, 1 or more, or null")
+    fraction = dataset.get("test_fraction")
+    if reader == "image_folder":
+        if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not 0 < fraction < 1:
+            raise InventoryError(f"{where}: test_fraction is {fraction!r}; an image_folder dataset holds out this "
+                                 "share of its images for the test split: give a number between 0 and 1 (e.g. 0.1)")
+    elif fraction is not None:
+        raise InventoryError(f"{where}: test_fraction is for image_folder datasets; the {reader} reader has its own "
+                             "split")
+    return {**dataset, "preparation": preparation, "name": name}
+
+
+def check_run(name: str, block: Any, worlds: Mapping[str, dict], datasets: Mapping[str, dict], out: str) -> dict:
+    """A run's block with its ``name``, ``run_dir``, and its world's ``layout`` and ``brush`` and its dataset's
+    ``preparation`` filled in. Its agent settings are checked by :class:`~painting_dreams.agent.runs.AgentRun`."""
+    where = f"runs.{name} in conf's inventory.yml"
+    if not isinstance(block, Mapping):
+        raise InventoryError(f"{where} is {block!r}: it must be a block naming its dataset and world")
+    derived = sorted(set(block) & set(DERIVED_RUN_KEYS))
+    if derived:
+        raise InventoryError(f"{where} sets {derived}: these follow from its world and dataset; remove them")
+    for section, key, known in (("datasets", "dataset", datasets), ("worlds", "world", worlds)):
+        if key not in block:
+            raise InventoryError(f"{where} lacks {key!r}: every run names one of the {section} "
+                                 f"({', '.join(known) or 'none declared'})")
+        if block[key] not in known:
+            raise InventoryError(f"{where}: {key} is {block[key]!r}, which is not in {section} "
+                                 f"({', '.join(known) or 'none declared'}): declare it there or choose one of those")
+    world, dataset = worlds[block["world"]], datasets[block["dataset"]]
+    return {"run_dir": f"{out}/06_models/agent/{name}", **block, "name": name, "layout": world["layout"],
+            "brush": world["brush"], "preparation": dataset["preparation"]}
+
+
+def complete_inventory(inventory: Mapping[str, Any], out: str) -> dict[str, dict]:
+    """The three sections of ``inventory`` checked and completed (see the module docstring); ``out`` is the
+    environment's output root (``globals.out``)."""
+    unknown = sorted(set(inventory) - set(SECTIONS))
+    if unknown:
+        raise InventoryError(f"conf's inventory.yml has unknown sections {unknown}: it holds {', '.join(SECTIONS)}")
+    sections = {}
+    for section in SECTIONS:
+        entries = inventory.get(section) or {}
+        if not isinstance(entries, Mapping):
+            raise InventoryError(f"{section} in conf's inventory.yml is {entries!r}: it must map names to blocks")
+        sections[section] = dict(entries)
+    worlds = {name: check_world(name, block) for name, block in sections["worlds"].items()}
+    datasets = {name: check_dataset(name, block) for name, block in sections["datasets"].items()}
+    runs = {name: check_run(name, block, worlds, datasets, out) for name, block in sections["runs"].items()}
+    return {"worlds": worlds, "datasets": datasets, "runs": runs}
