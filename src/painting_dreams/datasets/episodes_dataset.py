@@ -42,7 +42,7 @@ class EpisodesDataset(AbstractDataset[EpisodeChunks, Episodes]):
         from painting_dreams.episodes import EpisodeSpec, EpisodeStream
 
         ds = EpisodesDataset(filepath="data/02_intermediate/episodes/mnist/stroke")
-        ds.save(EpisodeStream(EpisodeSpec("mnist", stroke_mode=True, steps=20), episodes=64, seed=1))
+        ds.save(EpisodeStream(EpisodeSpec("mnist", stroke_mode=True, steps=20, brush="classic/dry_brush"), episodes=64, seed=1))
         episodes = ds.load()
         strokes = episodes.arrays(["strokes"], episodes=slice(0, 8))["strokes"]
     """

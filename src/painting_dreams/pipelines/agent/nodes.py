@@ -1,7 +1,7 @@
 """Nodes of the ``agent`` pipeline: thin calls into :mod:`painting_dreams.agent`.
 
 Every node takes the shared ``agent.defaults`` parameters and its run's block (e.g.
-``agent.runs.mnist_8``) and reads them as one :class:`~painting_dreams.agent.runs.AgentRun`.
+``runs.mnist_8``, completed by the inventory) and reads them as one :class:`~painting_dreams.agent.runs.AgentRun`.
 """
 
 from __future__ import annotations

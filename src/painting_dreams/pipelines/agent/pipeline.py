@@ -1,52 +1,50 @@
-"""The ``agent`` pipeline: one namespace per training run (dataset x stroke count).
+"""The ``agent`` pipeline: one namespace per run of the inventory (a dataset painted in a world).
 
 ``kedro run --pipeline agent --namespaces mnist_8`` trains only the 8-stroke MNIST agent.
-A run reads ``<dataset>.targets`` and the painter ``<variant>.stroke_model``, and writes
+A run reads ``<dataset>.targets`` and the painter ``<world>.stroke_model``, and writes
 ``<run>.agent_policy``, ``<run>.agent_history``, ``<run>.agent_mse_plot``, ``<run>.cma_history``
-and ``<run>.agent_scores``; its parameters are ``agent.runs.<run>`` over ``agent.defaults``.
+and ``<run>.agent_scores``; its parameters are ``runs.<run>`` (the inventory's, completed with its
+world's layout and brush and its dataset's preparation) over ``agent.defaults``.
 
-Which runs exist and which dataset and variant each reads are wiring, needed when the pipeline is
-built, before Kedro has chosen an environment: :func:`configured_runs` reads them from
-``conf/base/parameters_agent.yml``, the file that declares the runs (``dvc.yaml`` reads the same).
-It parses the YAML itself: a second Kedro config loader would replace the session's ``globals``
-and ``runtime_params`` resolvers, which OmegaConf keeps process-wide. An environment such as
-``quick`` may change a run's settings, not add a run or change its dataset or variant (a test
-holds it to that).
+Which runs exist and which dataset and world each reads come from the inventory of the session's
+environment (:func:`painting_dreams.config_loader.project_inventory`): a run added in
+``conf/local/inventory.yml`` is built like one of ``conf/base``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
+from typing import NamedTuple
 
-import yaml
-from kedro.framework.project import settings
 from kedro.pipeline import Node, Pipeline
-from kedro.utils import find_kedro_project
 
-from painting_dreams.agent.runs import AgentRun, all_runs
+from painting_dreams.config_loader import project_inventory
 from painting_dreams.pipelines.agent.nodes import plot_training_curve, score_agents, train_agent, train_cma_baseline
 
-RUN_PARAMS = ["params:agent_defaults", "params:agent_run"]  # a run's node inputs: agent.defaults, agent.runs.<run>
+RUN_PARAMS = ["params:agent_defaults", "params:agent_run"]  # a run's node inputs: agent.defaults, runs.<run>
 
 
-def configured_runs() -> dict[str, AgentRun]:
-    """The agent runs of the working directory's project, by name, as ``conf/base`` declares them."""
-    project = find_kedro_project(Path.cwd())
-    if project is None:
-        raise RuntimeError(f"no Kedro project at or above {Path.cwd()}: the agent and evaluation pipelines read "
-                           "their runs from its conf/; build them inside the painting_dreams project")
-    path = project / settings.CONF_SOURCE / "base" / "parameters_agent.yml"
-    return all_runs(yaml.safe_load(path.read_text())["agent"])
+class RunWiring(NamedTuple):
+    """What building a run's pipeline needs: its name (the namespace), its dataset and its world."""
+
+    name: str
+    dataset: str
+    world: str
 
 
-def chosen_runs(runs: Iterable[str] | None) -> list[AgentRun]:
+def configured_runs() -> dict[str, RunWiring]:
+    """The runs of the session's inventory (or the working directory's project's), by name."""
+    return {name: RunWiring(name, run["dataset"], run["world"]) for name, run in project_inventory()["runs"].items()}
+
+
+def chosen_runs(runs: Iterable[str] | None) -> list[RunWiring]:
     """The configured runs named in ``runs`` (all of them by default), unknown names refused."""
     configured = configured_runs()
     names = list(configured) if runs is None else list(runs)
     unknown = sorted(set(names) - set(configured))
     if unknown:
-        raise ValueError(f"unknown agent runs {unknown}: choose from {', '.join(configured)} (agent.runs in conf)")
+        raise ValueError(f"unknown agent runs {unknown}: choose from {', '.join(configured)} (runs in conf's "
+                         "inventory.yml)")
     return [configured[name] for name in names]
 
 
@@ -55,19 +53,19 @@ def create_pipeline(runs: Iterable[str] | None = None, **kwargs) -> Pipeline:
     return sum((run_pipeline(run) for run in chosen_runs(runs)), Pipeline([]))
 
 
-def in_run_namespace(nodes: list[Node], run: AgentRun, parameters: dict[str, str] | None = None) -> Pipeline:
-    """``nodes`` in namespace ``run.name``, reading the run's ``<dataset>.targets``, ``<variant>.stroke_model`` and
+def in_run_namespace(nodes: list[Node], run: RunWiring, parameters: dict[str, str] | None = None) -> Pipeline:
+    """``nodes`` in namespace ``run.name``, reading the run's ``<dataset>.targets``, ``<world>.stroke_model`` and
     its parameters (:data:`RUN_PARAMS`), plus ``parameters`` (shared, outside the namespace)."""
     return Pipeline(
         nodes,
         namespace=run.name,
-        inputs={"targets": f"{run.dataset}.targets", "stroke_model": f"{run.variant}.stroke_model"},
+        inputs={"targets": f"{run.dataset}.targets", "stroke_model": f"{run.world}.stroke_model"},
         parameters={"params:agent_defaults": "params:agent.defaults",
-                    "params:agent_run": f"params:agent.runs.{run.name}", **(parameters or {})},
+                    "params:agent_run": f"params:runs.{run.name}", **(parameters or {})},
     )
 
 
-def run_pipeline(run: AgentRun) -> Pipeline:
+def run_pipeline(run: RunWiring) -> Pipeline:
     """One training run, in namespace ``run.name``."""
     nodes = [
         Node(func=train_agent, inputs=["targets", "stroke_model", *RUN_PARAMS],

@@ -104,7 +104,8 @@ def plot_stroke_rows(stroke_episodes: Episodes, episode_split: dict, vae: ConvVA
 
 def plot_sweeps(vae: ConvVAE, mdn_rnn: MDNRNN, stroke_model: StrokeModel, default_painter: dict[str, Any],
                 sweeps: dict[str, Any]) -> dict[str, Figure]:
-    """One action field swept from 0 to 1 per figure (``<field>.png``): real env above, default painter below."""
+    """One action field swept from 0 to 1 per figure (``<field>.png``): real env above (the brush the stroke model
+    learned), default painter below."""
     variant = stroke_model.variant
     layout = ActionLayout(variant)
     missing = sorted(set(layout.fields) - set(sweeps["action"]))
@@ -113,7 +114,10 @@ def plot_sweeps(vae: ConvVAE, mdn_rnn: MDNRNN, stroke_model: StrokeModel, defaul
                          f"({', '.join(layout.fields)})")
     action = np.array([sweeps["action"][field] for field in layout.fields], np.float32)
     painter = build_painter(default_painter["painter"], vae, mdn_rnn, stroke_model)
-    render_real = stroke_renderer(variant)
+    if stroke_model.painted_with is None:
+        raise ValueError("the stroke model records no brush (it was trained before brushes were recorded): retrain it "
+                         "(kedro run --pipeline stroke_model)")
+    render_real = stroke_renderer(variant, stroke_model.painted_with)
     values = np.linspace(0.0, 1.0, sweeps["steps"])
     figures = {}
     for field in sweeps["fields"]:

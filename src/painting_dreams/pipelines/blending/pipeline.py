@@ -1,12 +1,12 @@
-"""``blending``: the world-model report and the blending calibration of each action variant.
+"""``blending``: the world-model report and the blending calibration of each world.
 
 Two parts, each with its own tag, so either can run alone (``kedro run --pipeline blending --tags
 world_model_report`` or ``--tags blending_calibration``): the **world-model report** scores the VAE
 and both painters against MyPaint's strokes and picks the default painter; the **blending
 calibration** composites MyPaint's own single strokes (and the default painter's) with each
-compositor against MyPaint's canvases. One namespace per variant (``mnist``, ``color``). In: ``<variant>.stroke_episodes``,
-``<variant>.canvas_episodes``, their ``<variant>.episode_split`` (scores and calibration use its
-held-out episodes), ``<variant>.vae``, ``<variant>.mdn_rnn``, ``<variant>.stroke_model``.
+compositor against MyPaint's canvases. One namespace per world of the inventory (``mnist``, ``color``...). In: ``<world>.stroke_episodes``,
+``<world>.canvas_episodes``, their ``<world>.episode_split`` (scores and calibration use its
+held-out episodes), ``<world>.vae``, ``<world>.mdn_rnn``, ``<world>.stroke_model``.
 Out: ``world_model_scores`` (held-out MSE of the VAE and both painters vs blank),
 ``default_painter`` (the painter with the lowest ratio), ``stroke_rows_figure``,
 ``sweep_figures``, ``blending_scores`` (per source of strokes and compositor) and ``blending_figure``.
@@ -14,7 +14,7 @@ Out: ``world_model_scores`` (held-out MSE of the VAE and both painters vs blank)
 
 from kedro.pipeline import Node, Pipeline
 
-from painting_dreams.paint.actions import VARIANTS
+from painting_dreams.config_loader import project_inventory
 from painting_dreams.pipelines.blending.nodes import (
     choose_default_painter,
     paint_world_model_strokes,
@@ -30,10 +30,12 @@ MODELS = ["vae", "mdn_rnn", "stroke_model"]
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    return sum((_variant_pipeline(variant) for variant in VARIANTS), Pipeline([]))
+    """One namespace per world of the inventory (conf's inventory.yml)."""
+    worlds = project_inventory()["worlds"]
+    return sum((_world_pipeline(name, world["layout"]) for name, world in worlds.items()), Pipeline([]))
 
 
-def _variant_pipeline(variant: str) -> Pipeline:
+def _world_pipeline(world: str, layout: str) -> Pipeline:
     report = [
         Node(func=score_world_models,
              inputs=["stroke_episodes", "episode_split", *MODELS, "params:world_model", "params:world_model_report"],
@@ -61,11 +63,11 @@ def _variant_pipeline(variant: str) -> Pipeline:
     ]
     return Pipeline(
         Pipeline(report, tags="world_model_report") + Pipeline(calibration, tags="blending_calibration"),
-        namespace=variant,
+        namespace=world,
         parameters={
             "params:world_model": "params:world_model",
             "params:world_model_report": "params:world_model_report",
-            "params:sweeps": f"params:world_model_report.sweeps.{variant}",
+            "params:sweeps": f"params:world_model_report.sweeps.{layout}",  # one sweep per action layout
             "params:blending": "params:blending",
         },
     )

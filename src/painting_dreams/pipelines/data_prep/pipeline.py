@@ -1,60 +1,70 @@
 """The ``data_prep`` pipeline: the target images the agent learns to paint, one namespace per dataset.
 
+Each dataset of the inventory (``datasets`` in ``conf/<env>/inventory.yml``) gets the nodes of its
+reader kind, in its namespace, reading ``params:datasets.<name>``:
+
+* ``idx``: ``<name>.train_images`` and ``<name>.test_images`` (IDX files) -> digit targets;
+* ``glyph_npz``: ``<name>.train_images_npz`` and ``<name>.test_images_npz`` (``arr_0``) -> digit targets;
+* ``celeba``: ``<name>.images`` (CelebA's aligned JPEGs, split by the official partition) -> face targets;
+* ``image_folder``: ``<name>.folder_images`` (any folder of pictures, split by file name) -> picture targets.
+
+Every dataset ends in ``<name>.targets`` and the PNG ``<name>.target_grid``. ``catalog_data_prep.yml``
+says where each reads (patterns such as ``{dataset}.folder_images`` -> ``data/01_raw/{dataset}``).
 ``kedro run --pipeline data_prep --namespaces mnist`` makes only the MNIST targets.
 """
 
 from kedro.pipeline import Node, Pipeline
 
+from painting_dreams.config_loader import project_inventory
 from painting_dreams.pipelines.data_prep.nodes import (
     make_digit_targets,
     make_face_targets,
+    make_picture_targets,
     plot_target_grid,
     unpack_npz_images,
 )
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    """MNIST, KMNIST and CelebA targets, each in its own namespace."""
-    return mnist_pipeline() + kmnist_pipeline() + celeba_pipeline()
+    """Every dataset of the inventory, each in its own namespace."""
+    return sum((dataset_pipeline(name, dataset["reader"]) for name, dataset in project_inventory()["datasets"].items()),
+               Pipeline([]))
 
 
-def mnist_pipeline() -> Pipeline:
-    """MNIST targets from the official IDX files."""
-    return _namespaced("mnist", [_digit_targets_node(), _target_grid_node()])
+def dataset_pipeline(name: str, reader: str) -> Pipeline:
+    """The targets of the dataset ``name`` read with ``reader`` (see the module docstring)."""
+    return Pipeline([*READER_NODES[reader](), _target_grid_node()], namespace=name,
+                    parameters={"params:dataset": f"params:datasets.{name}", "params:target_grid": "params:target_grid"})
 
 
-def kmnist_pipeline() -> Pipeline:
-    """KMNIST targets from the official .npz files."""
-    return _namespaced("kmnist", [
-        Node(func=unpack_npz_images, inputs="train_images_npz", outputs="train_images",
-             name="unpack_train_images"),
-        Node(func=unpack_npz_images, inputs="test_images_npz", outputs="test_images",
-             name="unpack_test_images"),
-        _digit_targets_node(),
-        _target_grid_node(),
-    ])
+def _idx_nodes() -> list[Node]:
+    return [Node(func=make_digit_targets, inputs=["train_images", "test_images", "params:dataset"],
+                 outputs="targets", name="make_digit_targets")]
 
 
-def celeba_pipeline() -> Pipeline:
-    """CelebA face targets from the aligned JPEGs (folder or official zip)."""
-    return _namespaced("celeba", [
-        Node(func=make_face_targets, inputs=["images", "params:targets"], outputs="targets",
-             name="make_face_targets"),
-        _target_grid_node(),
-    ])
+def _glyph_npz_nodes() -> list[Node]:
+    return [
+        Node(func=unpack_npz_images, inputs="train_images_npz", outputs="train_glyphs", name="unpack_train_images"),
+        Node(func=unpack_npz_images, inputs="test_images_npz", outputs="test_glyphs", name="unpack_test_images"),
+        Node(func=make_digit_targets, inputs=["train_glyphs", "test_glyphs", "params:dataset"], outputs="targets",
+             name="make_digit_targets"),
+    ]
 
 
-def _digit_targets_node() -> Node:
-    return Node(func=make_digit_targets, inputs=["train_images", "test_images", "params:targets"],
-                outputs="targets", name="make_digit_targets")
+def _celeba_nodes() -> list[Node]:
+    return [Node(func=make_face_targets, inputs=["images", "params:dataset"], outputs="targets",
+                 name="make_face_targets")]
+
+
+def _image_folder_nodes() -> list[Node]:
+    return [Node(func=make_picture_targets, inputs=["folder_images", "params:dataset"], outputs="targets",
+                 name="make_picture_targets")]
+
+
+READER_NODES = {"idx": _idx_nodes, "glyph_npz": _glyph_npz_nodes, "celeba": _celeba_nodes,
+                "image_folder": _image_folder_nodes}  # the inventory's reader kinds (painting_dreams.inventory.READERS)
 
 
 def _target_grid_node() -> Node:
     return Node(func=plot_target_grid, inputs=["targets", "params:target_grid"], outputs="target_grid",
                 name="plot_target_grid")
-
-
-def _namespaced(dataset: str, nodes: list[Node]) -> Pipeline:
-    """Put the nodes in the dataset's namespace; parameters come from `<dataset>_targets` and `target_grid`."""
-    parameters = {"params:targets": f"params:{dataset}_targets", "params:target_grid": "params:target_grid"}
-    return Pipeline(nodes, namespace=dataset, parameters=parameters)

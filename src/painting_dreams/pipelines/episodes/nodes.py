@@ -9,16 +9,17 @@ from painting_dreams.episodes.figures import plot_episode_strips
 from painting_dreams.episodes.split import split_episodes
 
 
-def generate_episodes(variant: dict, kind: dict, settings: dict) -> EpisodeStream:
-    """Random-action episodes of one variant and kind, rolled out as the catalog writes them."""
-    spec = EpisodeSpec(variant=variant["variant"], stroke_mode=kind["stroke_mode"], steps=kind["steps"],
-                       width=settings["canvas_size"], height=settings["canvas_size"])
-    return EpisodeStream(spec, episodes=kind["episodes"], seed=variant["seed"], chunk_size=settings["chunk_size"],
+def generate_episodes(world: dict, kind: dict, settings: dict) -> EpisodeStream:
+    """Random-action episodes of one world (its layout, brush, canvas and seed) and kind, rolled out as the catalog
+    writes them."""
+    spec = EpisodeSpec(variant=world["layout"], stroke_mode=kind["stroke_mode"], steps=kind["steps"],
+                       width=world["canvas_size"], height=world["canvas_size"], brush=world["brush"])
+    return EpisodeStream(spec, episodes=kind["episodes"], seed=world["seed"], chunk_size=settings["chunk_size"],
                          workers=settings["workers"], progress=settings["progress"])
 
 
 def split_stroke_episodes(stroke_episodes: Episodes, settings: dict) -> dict:
-    """The variant's one split: the episodes every world model trains on and those held out to score them."""
+    """The world's one split: the episodes every world model trains on and those held out to score them."""
     split = split_episodes(len(stroke_episodes), settings["held_out_fraction"])
     return {"held_out_fraction": settings["held_out_fraction"], **split.to_dict()}
 

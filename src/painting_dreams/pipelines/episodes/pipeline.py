@@ -1,6 +1,6 @@
-"""``episodes``: canvas and stroke episodes, their strips and their split, for each action variant.
+"""``episodes``: canvas and stroke episodes, their strips and their split, for each world.
 
-One namespace per variant (``mnist``, ``color``) holding ``canvas_episodes``,
+One namespace per world of the inventory (``mnist``, ``color``...) holding ``canvas_episodes``,
 ``stroke_episodes``, their ``*_figure`` strips and ``episode_split``: which episodes the world
 models train on and which are held out (the last ``episodes.held_out_fraction``), read by the
 ``vae``, ``rnn``, ``stroke_model`` and ``blending`` pipelines.
@@ -8,23 +8,24 @@ models train on and which are held out (the last ``episodes.held_out_fraction``)
 
 from kedro.pipeline import Node, Pipeline, pipeline
 
-from painting_dreams.paint.actions import VARIANTS
+from painting_dreams.config_loader import project_inventory
 from painting_dreams.pipelines.episodes.nodes import generate_episodes, plot_episodes, split_stroke_episodes
 
 KINDS = ("canvas", "stroke")
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    return sum((_variant_pipeline(variant) for variant in VARIANTS), Pipeline([]))
+    """One namespace per world of the inventory (conf's inventory.yml)."""
+    return sum((_world_pipeline(world) for world in project_inventory()["worlds"]), Pipeline([]))
 
 
-def _variant_pipeline(variant: str) -> Pipeline:
+def _world_pipeline(world: str) -> Pipeline:
     nodes = []
     for kind in KINDS:
         nodes += [
             Node(
                 func=generate_episodes,
-                inputs=["params:variant", f"params:{kind}", "params:settings"],
+                inputs=["params:world", f"params:{kind}", "params:settings"],
                 outputs=f"{kind}_episodes",
                 name=f"generate_{kind}_episodes",
             ),
@@ -39,9 +40,9 @@ def _variant_pipeline(variant: str) -> Pipeline:
                       outputs="episode_split", name="split_stroke_episodes"))
     return pipeline(
         Pipeline(nodes),
-        namespace=variant,
+        namespace=world,
         parameters={
-            "params:variant": f"params:episodes.{variant}",
+            "params:world": f"params:worlds.{world}",
             "params:canvas": "params:episodes.canvas",
             "params:stroke": "params:episodes.stroke",
             "params:settings": "params:episodes",

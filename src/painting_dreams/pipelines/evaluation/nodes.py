@@ -44,9 +44,12 @@ def paint_and_score_test_images(policy: keras.Model, stroke_model: keras.Model, 
 
 
 def summarise_run(scores: pd.DataFrame, defaults: dict, run_params: dict) -> pd.DataFrame:
-    """One results row for this dataset x stroke count x agent, beside the seed's figure."""
+    """One results row for this dataset x stroke count x agent, beside the seed's figure, naming the run's
+    world and brush."""
     run = AgentRun.from_params(defaults, run_params)
-    return summarise_transfer(scores, run.dataset, run.strokes, agent="spiral_backprop")
+    row = summarise_transfer(scores, run.dataset, run.strokes, agent="spiral_backprop")
+    row["world"], row["brush"] = run.world, run.brush
+    return row
 
 
 def plot_transfer_grid(targets: dict[str, np.ndarray], dream_images: np.ndarray, real_images: np.ndarray,
@@ -64,7 +67,7 @@ def animate_strokes(targets: dict[str, np.ndarray], actions: np.ndarray, stroke_
     run = AgentRun.from_params(defaults, run_params)
     count = evaluation["gif_images"]
     dream_steps = dream_paint(run.dream_painter(stroke_model), actions[:count], every_stroke=True)
-    real_steps = replay_in_mypaint(actions[:count], run.variant, progress=False)
+    real_steps = replay_in_mypaint(actions[:count], run.variant, run.brush, progress=False)
     return stroke_by_stroke_frames(targets["test"][:count], dream_steps, real_steps / 255.0, count,
                                    scale=evaluation["gif_scale"])
 

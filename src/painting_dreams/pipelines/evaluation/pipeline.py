@@ -1,6 +1,6 @@
 """The ``evaluation`` pipeline: each agent run's test paintings, replayed in real MyPaint.
 
-One namespace per agent run (``mnist_8``, ``kmnist_15``, ``celeba_15/30/50``), then one table of
+One namespace per run of the inventory (``mnist_8``, ``kmnist_15``, ``celeba_15/30/50`` in ``conf/base``), then one table of
 all runs (``evaluation_results``) and one of every run's painting modes (``evaluation_modes``:
 open loop, closed loop, + K refinement steps, from scratch; node ``<run>.compare_modes``, the slow
 one). Test images are painted and scored by the ``evaluate`` command's own function
@@ -13,8 +13,7 @@ from collections.abc import Iterable
 
 from kedro.pipeline import Node, Pipeline
 
-from painting_dreams.agent.runs import AgentRun
-from painting_dreams.pipelines.agent.pipeline import RUN_PARAMS, chosen_runs, in_run_namespace
+from painting_dreams.pipelines.agent.pipeline import RUN_PARAMS, RunWiring, chosen_runs, in_run_namespace
 from painting_dreams.pipelines.evaluation.nodes import (
     animate_strokes,
     collect_results,
@@ -37,7 +36,7 @@ def create_pipeline(runs: Iterable[str] | None = None, **kwargs) -> Pipeline:
     return per_run + Pipeline([table, modes])
 
 
-def run_pipeline(run: AgentRun) -> Pipeline:
+def run_pipeline(run: RunWiring) -> Pipeline:
     """One agent run's evaluation, in namespace ``run.name``."""
     nodes = [
         Node(func=paint_and_score_test_images,

@@ -27,7 +27,8 @@ def encode_stroke_episodes(stroke_episodes: Episodes, episode_split: dict, vae: 
 
 
 def train_latent_mdn_rnn(stroke_latents: dict[str, np.ndarray], stroke_episodes: Episodes, episode_split: dict,
-                         world_model: dict[str, Any], parameters: dict[str, Any]) -> tuple[MDNRNN, dict]:
+                         world: dict[str, Any], world_model: dict[str, Any],
+                         parameters: dict[str, Any]) -> tuple[MDNRNN, dict]:
     """Train the MDN-RNN to predict each stroke's latent from the previous one and the action."""
     episodes = _training_episodes(stroke_episodes, episode_split, parameters)
     actions = stroke_episodes.arrays(["actions"], episodes=episodes)["actions"]
@@ -36,7 +37,7 @@ def train_latent_mdn_rnn(stroke_latents: dict[str, np.ndarray], stroke_episodes:
             f"stroke_latents hold {stroke_latents['mu'].shape[:2]} (episodes, steps) but the training episodes are "
             f"{actions.shape[:2]}: the latents are stale, rerun the encode_stroke_episodes node"
         )
-    log_dir = f"{world_model['tensorboard_dir']}/{stroke_episodes.manifest['variant']}/mdn_rnn"
+    log_dir = f"{world_model['tensorboard_dir']}/{world['name']}/mdn_rnn"
     rnn, history = train_mdn_rnn(stroke_latents["mu"], stroke_latents["logvar"], actions, parameters["training"],
                                  log_dir=log_dir, progress=world_model["progress"])
     return rnn, {**history, "train_episodes": len(actions)}

@@ -1,31 +1,33 @@
-"""``stroke_model``: the non-recurrent stroke model of each action variant, trained on its stroke episodes.
+"""``stroke_model``: the non-recurrent stroke model of each world, trained on its stroke episodes.
 
-One namespace per variant (``mnist``, ``color``): ``<variant>.stroke_episodes`` and their
-``<variant>.episode_split`` in, ``<variant>.stroke_model`` (the painter the agent trains with) and
-``<variant>.stroke_model_history`` out.
+One namespace per world of the inventory (``mnist``, ``color``...): ``<world>.stroke_episodes`` and their
+``<world>.episode_split`` in, ``<world>.stroke_model`` (the painter the agent trains with) and
+``<world>.stroke_model_history`` out.
 """
 
 from kedro.pipeline import Node, Pipeline
 
-from painting_dreams.paint.actions import VARIANTS
+from painting_dreams.config_loader import project_inventory
 from painting_dreams.pipelines.stroke_model.nodes import train_episode_stroke_model
 
 
 
 def create_pipeline(**kwargs) -> Pipeline:
-    return sum((_variant_pipeline(variant) for variant in VARIANTS), Pipeline([]))
+    """One namespace per world of the inventory (conf's inventory.yml)."""
+    return sum((_world_pipeline(world) for world in project_inventory()["worlds"]), Pipeline([]))
 
 
-def _variant_pipeline(variant: str) -> Pipeline:
+def _world_pipeline(world: str) -> Pipeline:
     return Pipeline(
         [
             Node(
                 func=train_episode_stroke_model,
-                inputs=["stroke_episodes", "episode_split", "params:world_model", "params:stroke_model"],
+                inputs=["stroke_episodes", "episode_split", "params:world", "params:world_model", "params:stroke_model"],
                 outputs=["stroke_model", "stroke_model_history"],
                 name="train_stroke_model",
             ),
         ],
-        namespace=variant,
-        parameters={"params:world_model": "params:world_model", "params:stroke_model": "params:stroke_model"},
+        namespace=world,
+        parameters={"params:world": f"params:worlds.{world}", "params:world_model": "params:world_model",
+                    "params:stroke_model": "params:stroke_model"},
     )

@@ -1,0 +1,46 @@
+"""The stroke-model architectures a world may choose (``stroke_model.training.architecture`` in conf).
+
+Each entry maps a name to a builder ``(variant, brush, brush_sha256, **settings) -> keras.Model`` of the
+``(starts, actions) -> RGBA`` contract of :class:`~painting_dreams.world_model.stroke_model.StrokeModel`,
+and names the settings it reads from the ``training`` block. Add an architecture by adding an entry here
+(a model class registered with Keras, so its ``.keras`` file loads) and choosing it in conf.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import keras
+
+from painting_dreams.world_model.stroke_model import StrokeModel
+
+
+@dataclass(frozen=True)
+class Architecture:
+    build: Callable[..., keras.Model]
+    settings: tuple[str, ...]  # the keys of the training block it takes
+    description: str
+
+
+ARCHITECTURES = {
+    "curve_mlp": Architecture(StrokeModel, ("curve_points", "brush_units", "pixel_units"),
+                              "the curve's per-pixel features (distance, pressure ramp, speed) through a per-pixel MLP "
+                              "whose first layer the brush fields make"),
+}
+
+
+def architecture(name: str) -> Architecture:
+    """The architecture ``name``, or a ``ValueError`` naming the known ones."""
+    if name not in ARCHITECTURES:
+        raise ValueError(f"unknown stroke-model architecture {name!r}: choose one of {', '.join(ARCHITECTURES)} "
+                         "(painting_dreams.world_model.architectures)")
+    return ARCHITECTURES[name]
+
+
+def build_stroke_model(name: str, variant: str, brush: str | None, brush_sha256: str | None,
+                       settings: dict) -> keras.Model:
+    """An untrained stroke model of architecture ``name`` for ``variant``'s layout, learning ``brush``."""
+    chosen = architecture(name)
+    return chosen.build(variant=variant, brush=brush, brush_sha256=brush_sha256,
+                        **{key: settings[key] for key in chosen.settings})
