@@ -36,16 +36,18 @@ class ClosedLoopPainting:
     seconds: float
 
 
-def paint_closed_loop(policy: keras.Model, targets, strokes: int, variant: str, batch_size: int = 64,
+def paint_closed_loop(policy: keras.Model, targets, strokes: int, variant: str, brush: str, batch_size: int = 64,
                       progress: bool = True) -> ClosedLoopPainting:
-    """Paint ``targets`` ``(N, 64, 64, 3)`` with ``strokes`` strokes, the policy seeing real MyPaint's canvas."""
+    """Paint ``targets`` ``(N, 64, 64, 3)`` with ``strokes`` strokes, the policy seeing real MyPaint's canvas
+    (painted with ``brush``, the painter's)."""
     images = check_targets(targets)
     if strokes < 1:
         raise ValueError(f"strokes is {strokes}: paint at least one stroke")
     if batch_size < 1:
         raise ValueError(f"batch_size is {batch_size}: it must be at least 1")
     k, size, steps = strokes_per_step(policy), action_size(policy), policy_steps(policy, strokes)
-    envs = [MyPaintEnv(variant=variant, absolute=True, max_steps=strokes) for _ in range(min(batch_size, len(images)))]
+    envs = [MyPaintEnv(variant=variant, absolute=True, max_steps=strokes, brush=brush)
+            for _ in range(min(batch_size, len(images)))]
     if envs[0].layout.size != size:
         for env in envs:
             env.close()

@@ -222,10 +222,10 @@ def _check_settings(steps, learning_rate: float, batch_size: int, snapshots) -> 
     return snapshots
 
 
-def _real_paintings(actions: np.ndarray, images: np.ndarray, variant: str,
+def _real_paintings(actions: np.ndarray, images: np.ndarray, variant: str, brush: str,
                     progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Real MyPaint's final painting of each image's actions (uint8) and its MSE to the image."""
-    real = replay_in_mypaint(actions, variant, progress=progress)[:, -1]
+    """Real MyPaint's final painting of each image's actions with ``brush`` (uint8) and its MSE to the image."""
+    real = replay_in_mypaint(actions, variant, brush, progress=progress)[:, -1]
     return real, np.mean(np.square(real / 255.0 - images), axis=(1, 2, 3))
 
 
@@ -273,8 +273,8 @@ class Kept:
     real_mse: np.ndarray     # (N, candidates) MSE(target, real painting) of every candidate
 
 
-def keep_better(targets, candidates: list[np.ndarray], variant: str, progress: bool = True) -> Kept:
-    """Replay every candidate's actions in real MyPaint and keep, per image, the one whose real painting
+def keep_better(targets, candidates: list[np.ndarray], variant: str, brush: str, progress: bool = True) -> Kept:
+    """Replay every candidate's actions in real MyPaint (with ``brush``) and keep, per image, the one whose real painting
     is closest to the target (the first on ties, so list the start first: refinement then never
     makes a real painting worse)."""
     images = check_targets(targets)
@@ -282,7 +282,7 @@ def keep_better(targets, candidates: list[np.ndarray], variant: str, progress: b
     if not candidates:
         raise ValueError("no candidates: pass a list of (N, S, A) action arrays, the starting actions first")
     candidates = [check_actions(c, layout, len(images)) for c in candidates]
-    finals, scores = zip(*(_real_paintings(c, images, variant, progress) for c in candidates))
+    finals, scores = zip(*(_real_paintings(c, images, variant, brush, progress) for c in candidates))
     scores = np.stack(scores, axis=1)
     winner = np.argmin(scores, axis=1)  # argmin returns the first of equal minima
     rows = np.arange(len(images))
@@ -321,9 +321,9 @@ def refine_in_mypaint(painter: DreamPainter, targets, actions, steps: int = 100,
     if isinstance(check_every, bool) or int(check_every) != check_every or check_every < 1:
         raise ValueError(f"check_every is {check_every!r}: real MyPaint checks every K >= 1 steps (e.g. 25)")
     snapshots = _check_settings(steps, learning_rate, batch_size, snapshots)
-    variant = painter.layout.variant
+    variant, brush = painter.layout.variant, painter.real_brush()
     started = time.perf_counter()
-    best, (best_real, start_mse) = start.copy(), _real_paintings(start, images, variant)
+    best, (best_real, start_mse) = start.copy(), _real_paintings(start, images, variant, brush)
     best_mse, refined = start_mse.copy(), np.zeros(len(images), bool)
     current, current_real = start, best_real
     refiner = _Refiner(painter, fixed_fields, learning_rate, (min(batch_size, len(images)), *start.shape[1:]))
@@ -345,7 +345,7 @@ def refine_in_mypaint(painter: DreamPainter, targets, actions, steps: int = 100,
                                   )[0] for i in range(0, len(images), batch_size)]
             bar.update((end - done) * len(rounds))
             current = _snap(painter, refiner, np.concatenate(rounds))
-            current_real, mse = _real_paintings(current, images, variant)
+            current_real, mse = _real_paintings(current, images, variant, brush)
             better = mse < best_mse
             best[better], best_real[better], best_mse[better], refined[better] = (
                 current[better], current_real[better], mse[better], True)

@@ -11,7 +11,9 @@ differentiable way to turn them into a new canvas. :class:`DreamPainter` gets it
 * a compositor of :mod:`painting_dreams.world_model.compositors` by name (``alpha_over``,
   ``darker_of``, ``darkness_mask``), or any function ``(canvas, stroke RGBA) -> canvas``.
 
-So the agent code does not care which world model is behind it.
+So the agent code does not care which world model is behind it. ``brush`` names the MyPaint brush the
+world model learned: every real-MyPaint painting of this painter's actions (evaluation, refinement, the
+closed loop, export) is painted with ``painter.brush``.
 
 The ``mnist`` variant's pressure, size and jump take two values in the real env (below 0.5 the
 first, else the second), but a world model trained on random actions paints a smooth blend in
@@ -59,8 +61,9 @@ class DreamPainter:
     """
 
     def __init__(self, painter: Any, variant: str, compositor: str | CompositeFn = "alpha_over",
-                 discrete: str = "straight_through"):
+                 discrete: str = "straight_through", brush: str | None = None):
         self.painter = painter
+        self.brush = brush  # the MyPaint brush the world model learned (None: a stand-in that names none)
         self.layout = ActionLayout(variant, absolute=True)
         if isinstance(compositor, str) and compositor not in COMPOSITORS:
             raise ValueError(f"unknown compositor {compositor!r}: choose one of {', '.join(COMPOSITORS)}")
@@ -77,9 +80,23 @@ class DreamPainter:
 
     @classmethod
     def from_function(cls, render: Callable[[tf.Tensor], tf.Tensor], variant: str,
-                      compositor: str | CompositeFn = "alpha_over", discrete: str = "straight_through") -> DreamPainter:
+                      compositor: str | CompositeFn = "alpha_over", discrete: str = "straight_through",
+                      brush: str | None = None) -> DreamPainter:
         """From ``render(actions (B, A) absolute) -> stroke (B, 64, 64, 4)`` premultiplied RGBA."""
-        return cls(_FunctionPainter(render), variant, compositor, discrete)
+        return cls(_FunctionPainter(render), variant, compositor, discrete, brush)
+
+    @property
+    def variant(self) -> str:
+        """The action layout it paints (``mnist`` or ``color``)."""
+        return self.layout.variant
+
+    def real_brush(self) -> str:
+        """The brush real MyPaint paints this painter's actions with; a painter that learned none cannot be
+        replayed."""
+        if self.brush is None:
+            raise ValueError("this dream painter names no MyPaint brush (its stroke model records none): retrain the "
+                             "stroke model (kedro run --pipeline stroke_model) or give the painter a brush")
+        return self.brush
 
     def snap(self, stroke_actions: tf.Tensor) -> tf.Tensor:
         """Two-valued fields set to 0.25 or 0.75 (the env's choice), the others unchanged."""
@@ -209,10 +226,18 @@ class DreamPainter:
 
 
 def stroke_model_painter(model: keras.Model, variant: str, compositor: str | CompositeFn = "alpha_over",
-                         discrete: str = "straight_through") -> DreamPainter:
-    """A :class:`DreamPainter` over the trained non-recurrent stroke model ``(starts, actions) -> RGBA``."""
+                         discrete: str = "straight_through", brush: str | None = None) -> DreamPainter:
+    """A :class:`DreamPainter` over the trained non-recurrent stroke model ``(starts, actions) -> RGBA``.
+
+    Its brush is the one the model learned; ``brush`` (a run's world's) must be that one, or, for a model
+    that records none (untrained), stands in for it."""
     model_variant = getattr(model, "variant", variant)
     if model_variant != variant:
         raise ValueError(f"the stroke model paints the {model_variant!r} variant but the agent run asks for {variant!r}: "
-                         f"load <{variant}>.stroke_model or change the run's variant")
-    return DreamPainter(StrokeModelPainter(model), variant, compositor, discrete)
+                         f"load <world>.stroke_model of a {variant} world or change the run's world")
+    learned = getattr(model, "painted_with", None)
+    if learned is not None and brush is not None and learned != brush:
+        raise ValueError(f"the stroke model learned the brush {learned!r}, but this painter is asked to paint with "
+                         f"{brush!r}: a painter paints with its world's brush; use a stroke model trained on "
+                         f"{brush!r} episodes, or the world whose brush is {learned!r}")
+    return DreamPainter(StrokeModelPainter(model), variant, compositor, discrete, learned or brush)

@@ -73,7 +73,7 @@ def paint_targets(policy: keras.Model, painter: DreamPainter, targets, strokes: 
     """Paint any 64x64 RGB images in the dream.
 
     Returns ``actions`` ``(N, S, A)`` (normalised, absolute layout: replay them in
-    ``MyPaintEnv(variant, absolute=True)``) and the dream canvas after every stroke
+    ``MyPaintEnv(variant, absolute=True, brush=painter.brush)``) and the dream canvas after every stroke
     ``(N, S, 64, 64, 3)`` (with ``every_stroke=False``: the final canvas ``(N, 64, 64, 3)`` only).
     """
     images = check_targets(targets)

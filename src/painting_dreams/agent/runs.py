@@ -1,16 +1,16 @@
-"""An agent run: one painter to train, with every setting its block in ``conf/`` gives it (no Kedro here).
+"""An agent run: one painter to train, with every setting conf gives it (no Kedro here).
 
-``conf/base/parameters_agent.yml`` holds ``agent.defaults`` (every setting) and one block per run
-under ``agent.runs``. A run's block names its ``dataset`` (whose targets it paints), its ``variant``
-(whose stroke model paints in the dream) and its ``run_dir`` (checkpoints, TensorBoard logs), and
-may override any default; nested blocks (``training``, ``policy``...) merge key by key. A recipe
-(``recipe: seed``, from ``agent.defaults.recipes``) overrides both, so ``recipe: seed`` is the seed's
-method in any run. :meth:`AgentRun.from_params` does that merge once, checking every key; the
-pipelines' nodes, the ``painting-dreams`` command, the scripts and the benchmarks all read a run
-through it::
+``conf/base/parameters_agent.yml`` holds ``agent.defaults`` (every setting); the runs are declared in
+the inventory (``runs`` in ``conf/<env>/inventory.yml``, see :mod:`painting_dreams.inventory`). A run's
+block names its ``dataset`` (whose targets it paints) and its ``world`` (whose stroke model paints in
+the dream, with the world's action layout and brush), and may override any default; nested blocks
+(``training``, ``policy``...) merge key by key. A recipe (``recipe: seed``, from
+``agent.defaults.recipes``) overrides both, so ``recipe: seed`` is the seed's method in any run.
+:meth:`AgentRun.from_params` does that merge once, checking every key; the pipelines' nodes, the
+``painting-dreams`` command, the scripts and the benchmarks all read a run through it::
 
-    run = AgentRun.named(params["agent"], "celeba_15")
-    run.dataset, run.variant, run.strokes             # "celeba", "color", 15
+    run = AgentRun.named(params, "celeba_15")         # params: the whole parameters (agent, runs)
+    run.dataset, run.world, run.variant, run.brush    # "celeba", "color", "color", the world's brush
     painter = run.dream_painter(stroke_model)         # the run's compositor and two-valued fields
     policy = run.untrained_policy()                   # seeded with training.seed: where training starts
 """
@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import keras
@@ -28,7 +27,8 @@ from painting_dreams.agent.dream_painter import DreamPainter, stroke_model_paint
 from painting_dreams.agent.policy import build_policy
 from painting_dreams.agent.training import TrainingConfig
 
-OWN_KEYS = ("dataset", "variant", "run_dir")  # what only a run's block states: no default, no recipe
+OWN_KEYS = ("dataset", "world", "run_dir")  # what only a run's block states: no default, no recipe
+FROM_INVENTORY = ("name", "layout", "brush", "preparation")  # what the inventory fills in from its world and dataset
 SETTINGS = ("compositor", "discrete_actions", "fixed_fields", "max_train_images", "max_test_images", "policy", "critic",
             "training", "cma_baseline")  # what every run needs: agent.defaults sets them, a run may override them
 
@@ -39,22 +39,22 @@ class AgentRun:
 
     name: str
     dataset: str     # its targets are ``<dataset>.targets`` (pipeline data_prep)
-    variant: str     # its painter is ``<variant>.stroke_model`` (pipeline stroke_model)
+    world: str       # its painter is ``<world>.stroke_model`` (pipeline stroke_model)
+    variant: str     # the world's action layout (``mnist`` or ``color``)
+    brush: str       # the world's MyPaint brush: every real painting of this run is painted with it
+    preparation: dict  # how the dataset's images became targets (``evaluate`` and ``paint`` do the same)
     run_dir: str
     strokes: int     # strokes per painting (training.strokes)
     params: dict[str, Any]  # the defaults, the run's block and its recipe merged: policy, critic, training...
 
     @classmethod
-    def from_params(cls, defaults: Mapping[str, Any], run: Mapping[str, Any], name: str | None = None) -> AgentRun:
-        """The run whose block is ``run``, over ``defaults`` (``agent.defaults``), then its recipe over both.
-
-        ``name`` is the run's key in ``agent.runs``; a node, which gets only the block, leaves it out and
-        the run is named after its ``run_dir`` (conf keeps every run in ``.../agent/<name>``).
-        """
-        return cls._checked(run_parameters(defaults, run), name)
+    def from_params(cls, defaults: Mapping[str, Any], run: Mapping[str, Any]) -> AgentRun:
+        """The run whose block is ``run`` (``runs.<name>`` as the inventory completes it), over ``defaults``
+        (``agent.defaults``), then its recipe over both."""
+        return cls._checked(run_parameters(defaults, run))
 
     @classmethod
-    def _checked(cls, params: dict[str, Any], name: str | None) -> AgentRun:
+    def _checked(cls, params: dict[str, Any]) -> AgentRun:
         missing = [key for key in SETTINGS if key not in params]
         if missing:
             raise ValueError(f"the agent parameters lack {missing}: agent.defaults in conf/base/parameters_agent.yml "
@@ -63,17 +63,18 @@ class AgentRun:
         if isinstance(strokes, bool) or not isinstance(strokes, int) or strokes < 1:
             raise ValueError(f"the agent run's training.strokes is {strokes!r}: give a whole number of strokes, at "
                              "least 1")
-        return cls(name=name or Path(params["run_dir"]).name, dataset=params["dataset"], variant=params["variant"],
-                   run_dir=str(params["run_dir"]), strokes=strokes, params=params)
+        return cls(name=params["name"], dataset=params["dataset"], world=params["world"], variant=params["layout"],
+                   brush=params["brush"], preparation=dict(params["preparation"]), run_dir=str(params["run_dir"]),
+                   strokes=strokes, params=params)
 
     @classmethod
-    def named(cls, agent: Mapping[str, Any], name: str) -> AgentRun:
-        """The run ``name`` of the ``agent`` parameters (``defaults`` and ``runs``)."""
-        runs = agent.get("runs") or {}
+    def named(cls, params: Mapping[str, Any], name: str) -> AgentRun:
+        """The run ``name`` of the project's parameters (``agent.defaults`` and the inventory's ``runs``)."""
+        runs = params.get("runs") or {}
         if name not in runs:
-            raise ValueError(f"unknown agent run {name!r}: choose one of {', '.join(runs) or 'none'} (agent.runs in "
-                             "conf/base/parameters_agent.yml)")
-        return cls.from_params(agent["defaults"], runs[name], name)
+            raise ValueError(f"unknown agent run {name!r}: choose one of {', '.join(runs) or 'none'} (runs in "
+                             "conf's inventory.yml)")
+        return cls.from_params(params["agent"]["defaults"], runs[name])
 
     @property
     def training(self) -> TrainingConfig:
@@ -89,7 +90,7 @@ class AgentRun:
         """The run's dream painter: ``stroke_model`` (of the run's variant), its compositor and its handling of
         two-valued action fields."""
         return stroke_model_painter(stroke_model, self.variant, self.params["compositor"],
-                                    self.params["discrete_actions"])
+                                    self.params["discrete_actions"], brush=self.brush)
 
     def untrained_policy(self) -> keras.Model:
         """The policy training starts from: Keras seeded with ``training.seed``, then the policy built."""
@@ -98,24 +99,24 @@ class AgentRun:
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> AgentRun:
         """This run with ``overrides`` over its settings (nested blocks key by key), e.g. to try a learning rate."""
-        return self._checked(merge_parameters(self.params, overrides), self.name)
+        return self._checked(merge_parameters(self.params, overrides))
 
 
-def all_runs(agent: Mapping[str, Any]) -> dict[str, AgentRun]:
-    """Every run of the ``agent`` parameters, by name, in the order conf lists them."""
-    return {name: AgentRun.named(agent, name) for name in agent.get("runs") or {}}
+def all_runs(params: Mapping[str, Any]) -> dict[str, AgentRun]:
+    """Every run of the project's parameters, by name, in the order the inventory lists them."""
+    return {name: AgentRun.named(params, name) for name in params.get("runs") or {}}
 
 
 def run_parameters(defaults: Mapping[str, Any], run: Mapping[str, Any]) -> dict[str, Any]:
     """The run's block over the defaults, then its recipe over both, every key checked (see the module docstring)."""
     settings = set(defaults) - {"recipes"}  # what a run or a recipe may set
-    unknown = sorted(set(run) - settings - set(OWN_KEYS))
+    unknown = sorted(set(run) - settings - set(OWN_KEYS) - set(FROM_INVENTORY))
     if unknown:
         raise ValueError(f"unknown agent parameters {unknown}: known ones are {sorted(settings | set(OWN_KEYS))}")
-    missing = [key for key in OWN_KEYS if key not in run]
+    missing = [key for key in (*OWN_KEYS, *FROM_INVENTORY) if key not in run]
     if missing:
-        raise ValueError(f"the agent run's parameters lack {missing}: every run in agent.runs names its "
-                         f"{', '.join(OWN_KEYS)}")
+        raise ValueError(f"the agent run's parameters lack {missing}: every run in the inventory's runs names its "
+                         "dataset and world (the inventory fills in the rest)")
     recipes = defaults.get("recipes") or {}
     recipe = run.get("recipe", defaults.get("recipe"))
     if recipe is not None and recipe not in recipes:

@@ -21,6 +21,7 @@ import numpy as np
 from tqdm.auto import tqdm
 
 from painting_dreams.episodes.rollout import EpisodeSpec, episode_seeds, roll_out_episodes
+from painting_dreams.paint.libmypaint import brush_digest
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ class EpisodeStream:
 
     .. code-block:: python
 
-        stream = EpisodeStream(EpisodeSpec("mnist", stroke_mode=True, steps=20), episodes=100, seed=1)
+        stream = EpisodeStream(EpisodeSpec("mnist", stroke_mode=True, steps=20, brush="classic/dry_brush"), episodes=100, seed=1)
         for chunk in stream:
             print(chunk["strokes"].shape)  # (100, 20, 64, 64, 4)
     """
@@ -75,6 +76,7 @@ class EpisodeStream:
             "width": int(self.spec.width),
             "height": int(self.spec.height),
             "brush": self.spec.brush,
+            "brush_sha256": brush_digest(self.spec.brush),
             "action_fields": list(self.spec.layout.fields),
             "chunk_size": int(self.chunk_size),
         }

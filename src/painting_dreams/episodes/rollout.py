@@ -7,7 +7,7 @@ episode ``i`` of any stored set of episodes exactly.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -17,14 +17,14 @@ from painting_dreams.paint.replay import play_episode
 
 @dataclass(frozen=True)
 class EpisodeSpec:
-    """What one episode is: the env variant, canvas or stroke mode, its length and canvas size."""
+    """What one episode is: the env variant and brush, canvas or stroke mode, its length and canvas size."""
 
     variant: str = "mnist"
     stroke_mode: bool = False
     steps: int = 10
     width: int = 64
     height: int = 64
-    brush: str = "classic/dry_brush"
+    brush: str = field(kw_only=True)  # the world's MyPaint brush
 
     def __post_init__(self):
         if int(self.steps) < 1:

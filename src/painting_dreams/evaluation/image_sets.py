@@ -13,8 +13,10 @@ Every image has at least 16 px on each side, as ``paint`` asks of a picture.
 
 Digits become black ink on white, as ``data_prep`` makes MNIST and KMNIST targets. ``preparation``
 says how the painter's dataset was prepared: ``{"kind": "digits", "image_size": 64}`` or
-``{"kind": "faces", "image_size": 64, "crop_size": 178, "crop_centre": [89, 121]}`` (a model card's
-``targets``, or ``conf/base/parameters_data_prep.yml`` inside the project).
+``{"kind": "faces", "image_size": 64, "crop_size": 178, "crop_centre": [89, 121]}`` or
+``{"kind": "pictures", "image_size": 64}`` (a model card's ``targets``, or inside the project the run's
+dataset's ``preparation`` in conf's ``inventory.yml``). A folder is read as pictures unless it is
+CelebA-style and painted by a face painter; an IDX or .npz file always holds grey digits.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from painting_dreams.targets.images import to_unit_rgb
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
 SPLITS = ("all", "train", "val", "test")
-KINDS = ("digits", "faces")
+KINDS = ("digits", "faces", "pictures")  # painting_dreams.inventory.PREPARATION_KEYS
 _CELEBA_NAME = re.compile(r"^\d{6}\.jpg$")
 
 
@@ -48,13 +50,6 @@ class ImageSet:
     targets: np.ndarray    # (N, size, size, 3) float32 in [0, 1]
     prepared: str          # how the images were prepared, in words
     skipped: tuple[str, ...] = ()  # files of a folder left out: this project's own outputs, resource forks
-
-
-def preparation_of(dataset: str, params: dict) -> dict:
-    """The image preparation of ``dataset`` from its ``data_prep`` parameters (``<dataset>_targets``)."""
-    if dataset == "celeba":
-        return {"kind": "faces", **{key: params[key] for key in ("image_size", "crop_size", "crop_centre")}}
-    return {"kind": "digits", "image_size": params["image_size"]}
 
 
 def check_preparation(preparation: dict) -> dict:

@@ -119,7 +119,7 @@ def evaluate_modes(policy: keras.Model, painter: DreamPainter, targets, strokes:
                             fixed_fields=fixed_fields, snapshots=steps, progress=progress)
         for k in steps:
             t0 = time.perf_counter()
-            kept = keep_better(images, [begin, dream_only.snapshots[k]], variant, progress=False)
+            kept = keep_better(images, [begin, dream_only.snapshots[k]], variant, painter.real_brush(), progress=False)
             replays = time.perf_counter() - t0
             scores = score(kept.actions, kept.real)
             rows.append(_row(f"{mode}_dream_only", k, scores, before + dream_only.snapshot_seconds[k] + replays,

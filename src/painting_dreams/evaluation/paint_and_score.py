@@ -66,16 +66,16 @@ def paint_and_score(policy, painter, targets, strokes: int, *, refine_steps: int
     images = check_targets(targets)
     if refine_steps < 0:
         raise ValueError(f"refine_steps is {refine_steps}: give 0 (no refinement) or more steps")
-    variant = painter.layout.variant
+    variant, brush = painter.layout.variant, painter.real_brush()
     started = time.perf_counter()
     if closed_loop:
         from painting_dreams.closed_loop import paint_closed_loop
 
-        painted = paint_closed_loop(policy, images, strokes, variant, batch_size=batch_size, progress=progress)
+        painted = paint_closed_loop(policy, images, strokes, variant, brush, batch_size=batch_size, progress=progress)
         actions, real = painted.actions, painted.real[:, -1]
     else:
         actions = paint_targets(policy, painter, images, strokes, batch_size=batch_size, every_stroke=False)[0]
-        real = replay_in_mypaint(actions, variant, progress=progress)[:, -1]
+        real = replay_in_mypaint(actions, variant, brush, progress=progress)[:, -1]
     agent_real, refined = real, np.zeros(len(images), bool)
     if refine_steps > 0:
         kept = refine_in_mypaint(painter, images, actions, steps=refine_steps,

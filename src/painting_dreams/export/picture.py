@@ -33,6 +33,7 @@ class Painting:
 
     target: np.ndarray  # (64, 64, 3) float32 in [0, 1]
     variant: str
+    brush: str  # the MyPaint brush that painted it (the painter's)
     actions: np.ndarray  # (S, A) normalised, absolute layout
     dream_steps: np.ndarray  # (S, 64, 64, 3) float32
     real_steps: np.ndarray  # (S, 64, 64, 3) uint8
@@ -74,15 +75,15 @@ def strokes_on_canvas(actions: np.ndarray, variant: str, size: int, brush_scales
     return strokes
 
 
-def paint_with_mypaint(actions: np.ndarray, variant: str, size: int = 64, made_for: int = 64,
+def paint_with_mypaint(actions: np.ndarray, variant: str, brush: str, size: int = 64, made_for: int = 64,
                        final_only: bool = False, progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Paint absolute-layout ``actions`` ``(S, A)`` in MyPaint: the canvas on white after every stroke
+    """Paint absolute-layout ``actions`` ``(S, A)`` in MyPaint with ``brush``: the canvas on white after every stroke
     ``(S, size, size, 3)`` uint8, and the strokes alone on a transparent layer ``(size, size, 4)`` uint8
     (straight alpha, as PNG layers store it), from the same fresh brush, so with the same dabs. Actions
     ``made_for`` a smaller canvas are painted with brushes ``size / made_for`` times wider. With
     ``final_only`` the canvas is kept after the last stroke only ``(1, size, size, 3)``; ``progress``: a bar of
     the strokes painted and the time left, on stderr."""
-    played = play(np.asarray(actions)[None], variant, layer=True, width=size, height=size,
+    played = play(np.asarray(actions)[None], variant, brush=brush, layer=True, width=size, height=size,
                   brush_scale=size / made_for, final_only=final_only, progress=progress,
                   desc=f"MyPaint at {size}x{size}")
     return played.canvases[0], played.layers[0]
@@ -113,7 +114,7 @@ def write_painting(painting: Painting, out_dir: str | Path, name: str, svg: bool
                    source: str | None = None) -> dict[str, Path]:
     """Write ``<name>.png`` (real MyPaint), ``<name>.gif``, ``<name>.json`` and ``<name>.ora`` (and with ``svg``
     ``<name>.svg``) into ``out_dir`` as a set (:func:`write_files`); ``source``: the picture's file name."""
-    record = {"variant": painting.variant, "canvas": [painting.size, painting.size], "brush": "classic/dry_brush",
+    record = {"variant": painting.variant, "canvas": [painting.size, painting.size], "brush": painting.brush,
               "painted_at": list(painting.target.shape[:2][::-1]), "brush_scale": painting.brush_scale,
               "layout": list(ActionLayout(painting.variant, absolute=True).fields),
               "mode": painting.mode or {"closed_loop": False, "refine_steps": 0, "refined": False},
@@ -125,11 +126,11 @@ def write_painting(painting: Painting, out_dir: str | Path, name: str, svg: bool
 def write_files(out_dir: str | Path, name: str, real: np.ndarray, frames: list[Image.Image], frame_ms: int,
                 record: dict, layer: np.ndarray, svg: bool = False, source: str | None = None) -> dict[str, Path]:
     """The paint command's files, as a set: ``<name>.png`` (``real``), ``<name>.gif`` (``frames``),
-    ``<name>.json`` (``record``, its ``strokes`` in the canvas's units, and ``image``: ``source``, the
-    picture's file name), ``<name>.ora`` (``layer`` over white) and with ``svg`` ``<name>.svg``. They replace
-    the previous ones only once all are written, and an older ``<name>.svg`` goes when the new set has none
-    (a set is the files of one painting); on any error (a full disk) the previous ones stay as they were
-    and no temporary file is left."""
+    ``<name>.json`` (``record``, its ``strokes`` in the canvas's units and the ``brush`` that painted them, and
+    ``image``: ``source``, the picture's file name), ``<name>.ora`` (``layer`` over white, the layer named after
+    the brush) and with ``svg`` ``<name>.svg``. They replace the previous ones only once all are written, and an
+    older ``<name>.svg`` goes when the new set has none (a set is the files of one painting); on any error (a
+    full disk) the previous ones stay as they were and no temporary file is left."""
     out = check_out_dir(out_dir, FILES)
     paths = {kind: out / f"{name}.{kind}" for kind in ("png", "gif", "json", "ora") + (("svg",) if svg else ())}
     record = {"image": source, **record} if source is not None else record
@@ -137,9 +138,9 @@ def write_files(out_dir: str | Path, name: str, real: np.ndarray, frames: list[I
         Image.fromarray(real).save(tmp["png"], format="PNG")
         frames[0].save(tmp["gif"], format="GIF", save_all=True, append_images=frames[1:], duration=frame_ms, loop=0)
         tmp["json"].write_text(json.dumps(record, indent=1))
-        write_openraster(tmp["ora"], [("painting_dreams strokes", layer)])
+        write_openraster(tmp["ora"], [(f"painting_dreams strokes ({record['brush']})", layer)])
         if svg:
-            tmp["svg"].write_text(strokes_svg(record["strokes"], real.shape[1], real.shape[0]))
+            tmp["svg"].write_text(strokes_svg(record["strokes"], real.shape[1], real.shape[0], record["brush"]))
     return paths
 
 
@@ -161,11 +162,12 @@ def paint_image(policy, painter, variant: str, target: np.ndarray, strokes: int,
                              learning_rate=learning_rate, fixed_fields=fixed_fields, batch_size=1, every_stroke=True,
                              progress=progress)
     actions = scored.actions
-    real_steps, layer = paint_with_mypaint(actions[0], variant, size=target.shape[0])
+    brush = painter.real_brush()
+    real_steps, layer = paint_with_mypaint(actions[0], variant, brush, size=target.shape[0])
     mode = {"closed_loop": bool(closed_loop), "refine_steps": int(refine_steps), "refined": bool(scored.scores["refined"][0])}
     large = None
     if size is not None and size != target.shape[0]:
-        large_steps, layer = paint_with_mypaint(actions[0], variant, size=size, made_for=target.shape[0], final_only=True,
-                                                progress=progress)
+        large_steps, layer = paint_with_mypaint(actions[0], variant, brush, size=size, made_for=target.shape[0],
+                                                final_only=True, progress=progress)
         large = large_steps[-1]
-    return Painting(target, variant, actions[0], scored.dream_steps[0], real_steps, layer, mode, large)
+    return Painting(target, variant, brush, actions[0], scored.dream_steps[0], real_steps, layer, mode, large)

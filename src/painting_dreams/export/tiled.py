@@ -71,6 +71,7 @@ class TiledPainting:
 
     target: np.ndarray        # (S, S, 3) float32 in [0, 1]
     variant: str
+    brush: str                # the MyPaint brush that painted it (the painter's)
     actions: np.ndarray       # (n, A) absolute layout, normalised to the S x S canvas, in painting order
     brush_scales: np.ndarray  # (n,) each stroke's brush scale (S / 64 for the underpainting, side / 64 for tiles)
     boxes: np.ndarray         # (K * K, 3) the tiles' (x0, y0, side) in pixels
@@ -108,9 +109,10 @@ def paint_tiled(policy, painter, target: np.ndarray, grid: int, strokes: int, re
                              + [into_box(a, layout, box, size) for a, box in zip(scored.actions[1:], boxes)])
     scales = np.concatenate([np.full(strokes, size / 64.0)] + [np.full(strokes, box[2] / 64.0) for box in boxes])
     started = time.perf_counter()
-    played = play(actions[None], layout.variant, layer=True, width=size, height=size, brush_scale=scales,
+    brush = painter.real_brush()
+    played = play(actions[None], layout.variant, brush=brush, layer=True, width=size, height=size, brush_scale=scales,
                   keep_steps=[strokes * (i + 1) - 1 for i in range(len(boxes) + 1)])
-    return TiledPainting(target, layout.variant, actions, scales, boxes, played.canvases[0], played.layers[0],
+    return TiledPainting(target, layout.variant, brush, actions, scales, boxes, played.canvases[0], played.layers[0],
                          {"agent": agent_seconds, "mypaint": time.perf_counter() - started})
 
 
@@ -125,7 +127,7 @@ def write_tiled(painting: TiledPainting, out_dir, name: str, svg: bool = False, 
     layout = ActionLayout(painting.variant, absolute=True)
     size = painting.real.shape[0]
     strokes = strokes_on_canvas(painting.actions, painting.variant, size, painting.brush_scales)
-    record = {"variant": painting.variant, "canvas": [size, size], "brush": "classic/dry_brush",
+    record = {"variant": painting.variant, "canvas": [size, size], "brush": painting.brush,
               "layout": list(layout.fields), "tiles": [[round(float(v), 3) for v in box] for box in painting.boxes],
               "tile_overlap": TILE_OVERLAP, "brush_scales": np.round(painting.brush_scales, 4).tolist(),
               "actions": np.round(painting.actions.astype(float), 6).tolist(), "strokes": strokes}

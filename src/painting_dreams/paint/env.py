@@ -14,7 +14,7 @@ from painting_dreams.paint.mypaint_canvas import MyPaintPainter, composite_fix15
 
 
 class MyPaintEnv(gym.Env):
-    """Paint brush strokes with MyPaint's ``classic/dry_brush`` on a small canvas.
+    """Paint brush strokes with a MyPaint brush (any installed one, or a ``.myb`` file) on a small canvas.
 
     One action is one stroke: a quadratic curve from the brush position to an end point that
     passes through a control point at its middle, sampled at ``samples`` points, pressure ramped
@@ -62,7 +62,8 @@ class MyPaintEnv(gym.Env):
     ``variant`` (``"mnist"`` | ``"color"``), ``absolute`` (explicit start point per action, so a
     stroke depends on its own action only), ``stroke_mode`` (clear the canvas after every step and
     return the single stroke with its alpha), ``width``/``height`` (64), ``max_steps`` (10),
-    ``brush`` (``classic/dry_brush``), ``samples`` (100 curve points), ``dtime`` (seconds between
+    ``brush`` (required: an installed brush name such as ``classic/charcoal``, or a ``.myb`` path; a
+    world in conf's ``inventory.yml`` names the one its painters learned), ``samples`` (100 curve points), ``dtime`` (seconds between
     curve points, as passed to libmypaint), ``render_mode`` (``"rgb_array"`` or ``None``),
     ``layer`` (also paint every stroke on a transparent canvas that is never cleared: :meth:`layer`
     returns the strokes alone, for image layers; the same fresh brush, so the same dabs),
@@ -70,7 +71,7 @@ class MyPaintEnv(gym.Env):
     512x512 one with ``brush_scale=8`` cover the same share of it; see :class:`MyPaintPainter`).
 
     The pixels are a pure function of the actions since ``reset``: each reset takes a fresh
-    brush, which restarts the dry brush's random jitter.
+    brush, which restarts the brush's random jitter.
 
     ``width`` and ``height`` are whole numbers from 1 to 8192 (``samples`` >= 2, ``dtime`` > 0);
     anything else raises ``ValueError`` before libmypaint is touched. An env is safe to share
@@ -84,7 +85,7 @@ class MyPaintEnv(gym.Env):
     metadata = {"render_modes": ["rgb_array"], "render_fps": 4}
 
     def __init__(self, variant: str = "mnist", absolute: bool = False, stroke_mode: bool = False,
-                 width: int = 64, height: int = 64, max_steps: int = 10, brush: str = "classic/dry_brush",
+                 width: int = 64, height: int = 64, max_steps: int = 10, brush: str | None = None,
                  samples: int = 100, dtime: float = 0.1, render_mode: str | None = None, layer: bool = False,
                  brush_scale: float = 1.0):
         if render_mode not in (None, *self.metadata["render_modes"]):
@@ -104,6 +105,7 @@ class MyPaintEnv(gym.Env):
         self.painter = MyPaintPainter(width, height, brush, samples, dtime, transparent=self.stroke_mode,
                                       brush_scale=brush_scale)
         self.width, self.height = self.painter.width, self.painter.height
+        self.brush = brush  # the MyPaint brush every stroke is painted with
         self._layer = MyPaintPainter(width, height, brush, samples, dtime, transparent=True,
                                      brush_scale=brush_scale) if layer else None
 

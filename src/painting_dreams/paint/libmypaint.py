@@ -8,7 +8,7 @@ the pixels back as fix15 premultiplied RGBA (``1 << 15`` is 1.0). A closed brush
 **View zoom.** libmypaint measures a brush's speed inputs in screen pixels per second, times the
 canvas's view zoom, while every other distance (dab spacing, jitter) is in brush radii. A stroke made
 for a 64x64 canvas and painted s times larger therefore moves s times faster in pixels, and a brush
-whose size or opacity depends on speed (``classic/dry_brush`` shrinks with ``speed2``) paints it
+whose size or opacity depends on speed (the dry brush's radius shrinks with ``speed2``) paints it
 thinner. Painting at zoom 1/s gives the brush the speeds it had at 64x64. The public
 ``mypaint_brush_stroke_to`` always paints at zoom 1: it is ``mypaint_brush_stroke_to_internal`` with
 zoom 1, no rotation, legacy dab counting and sRGB colour dynamics. :meth:`Surface.stroke` calls that
@@ -24,6 +24,7 @@ No GTK, no GObject, no build step: the Debian package ``libmypaint-1.5-1`` is en
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import ctypes.util
 import math
 import os
@@ -125,8 +126,11 @@ def has_view_zoom(lib: ctypes.CDLL) -> bool:
                                                "mypaint_brush_stroke_to_2_linearsRGB"))
 
 
-def find_brush(name: str = "classic/dry_brush") -> Path:
-    """Return the path of an installed MyPaint brush such as ``classic/dry_brush``."""
+def find_brush(name: str) -> Path:
+    """Return the path of an installed MyPaint brush such as ``classic/charcoal``, or of a ``.myb`` file."""
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"brush is {name!r}: give an installed MyPaint brush name such as classic/charcoal "
+                         "(`painting-dreams brushes` lists them) or a path to a .myb file")
     path = Path(name)
     if path.suffix == ".myb" and path.is_file():
         return path
@@ -140,6 +144,23 @@ def find_brush(name: str = "classic/dry_brush") -> Path:
         f"    {INSTALL_HINT}\n"
         "or set PAINTING_DREAMS_BRUSH_DIR to a folder holding <name>.myb files."
     )
+
+
+def installed_brushes() -> dict[str, Path]:
+    """Every brush :func:`find_brush` can find by name (``classic/charcoal``...), sorted, each the file it
+    resolves to (a name in ``PAINTING_DREAMS_BRUSH_DIR`` hides the same name in the system folders)."""
+    found: dict[str, Path] = {}
+    for directory in filter(None, [os.environ.get("PAINTING_DREAMS_BRUSH_DIR"), *BRUSH_DIRS]):
+        root = Path(directory)
+        if root.is_dir():
+            for path in sorted(root.rglob("*.myb")):
+                found.setdefault(path.relative_to(root).with_suffix("").as_posix(), path)
+    return dict(sorted(found.items()))
+
+
+def brush_digest(name: str) -> str:
+    """The SHA-256 of the brush file ``name`` resolves to: what a world model learned is this file's brush."""
+    return hashlib.sha256(find_brush(name).read_bytes()).hexdigest()
 
 
 class Brush:
@@ -156,8 +177,8 @@ class Brush:
         self._setting_ids: dict[str, int] = {}
 
     @classmethod
-    def from_name(cls, name: str = "classic/dry_brush") -> Brush:
-        """Load an installed brush by name (``classic/dry_brush``) or from a ``.myb`` path."""
+    def from_name(cls, name: str) -> Brush:
+        """Load an installed brush by name (``classic/charcoal``) or from a ``.myb`` path."""
         return cls(find_brush(name).read_bytes())
 
     def fresh(self) -> Brush:

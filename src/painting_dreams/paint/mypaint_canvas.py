@@ -16,7 +16,7 @@ import threading
 import numpy as np
 
 from painting_dreams.paint.actions import Stroke
-from painting_dreams.paint.libmypaint import FIX15_ONE, Brush, Surface, fix15_to_uint8
+from painting_dreams.paint.libmypaint import FIX15_ONE, Brush, Surface, find_brush, fix15_to_uint8
 from painting_dreams.paint.strokes import stroke_events
 
 MOVE_DTIME = 10.0  # a pause this long makes libmypaint place the brush instead of dragging it
@@ -39,7 +39,7 @@ class MyPaintPainter:
     raises ``RuntimeError`` instead of touching freed C memory.
     """
 
-    def __init__(self, width: int = 64, height: int = 64, brush: str = "classic/dry_brush",
+    def __init__(self, width: int = 64, height: int = 64, brush: str | None = None,
                  samples: int = 100, dtime: float = 0.1, transparent: bool = False, brush_scale: float = 1.0):
         if isinstance(samples, (bool, np.bool_)) or not isinstance(samples, (int, np.integer)) or samples < 2:
             raise ValueError(f"samples is {samples!r}: a stroke needs a whole number of curve points >= 2 (e.g. 100)")
@@ -47,6 +47,7 @@ class MyPaintPainter:
                 or not math.isfinite(dtime) or dtime <= 0:
             raise ValueError(f"dtime is {dtime!r}: the seconds between curve points must be a finite number > 0 "
                              "(e.g. 0.1)")
+        brush_file = find_brush(brush)  # a missing or unnamed brush fails before any C memory is taken
         self._lock = threading.RLock()
         self._closed = False
         self.set_brush_scale(brush_scale)
@@ -54,7 +55,8 @@ class MyPaintPainter:
         self.brush: Brush | None = None
         self.surface = Surface(width, height)  # checks the size as given: whole numbers 1..MAX_SIDE
         self.width, self.height = self.surface.width, self.surface.height
-        self._template = Brush.from_name(brush)
+        self._template = Brush(brush_file.read_bytes())
+        self.brush_name = brush
         self._colour: tuple[int, int, int] | None = None
         self.restart()
 

@@ -88,9 +88,10 @@ def play_episode(env: MyPaintEnv, actions: np.ndarray, seed: int | None = None,
 
 
 def play(actions, variant: str, *, absolute: bool = True, stroke_mode: bool = False, layer: bool = False,
-         width: int = 64, height: int = 64, brush: str = "classic/dry_brush", brush_scale=1.0, seeds=None,
+         brush: str, width: int = 64, height: int = 64, brush_scale=1.0, seeds=None,
          final_only: bool = False, keep_steps=None, progress: bool = False, desc: str | None = None) -> Played:
-    """Play each episode's ``actions`` ``(N, S, A)`` (normalised) in a fresh MyPaint env of ``variant``.
+    """Play each episode's ``actions`` ``(N, S, A)`` (normalised) in a fresh MyPaint env of ``variant``, painted
+    with ``brush`` (a painter's: ``painter.brush``).
 
     ``absolute``: the actions carry their start point (the agents' layout); else the env's relative
     layout, whose first action only moves the brush. ``stroke_mode``: each stroke is also returned
@@ -136,14 +137,15 @@ def play(actions, variant: str, *, absolute: bool = True, stroke_mode: bool = Fa
                   stack("strokes"), stack("layer"))
 
 
-def replay_in_mypaint(actions, variant: str, width: int = 64, height: int = 64, progress: bool = True) -> np.ndarray:
-    """Paint each image's absolute-layout actions ``(N, S, A)`` in MyPaint, each from a fresh brush.
+def replay_in_mypaint(actions, variant: str, brush: str, width: int = 64, height: int = 64,
+                      progress: bool = True) -> np.ndarray:
+    """Paint each image's absolute-layout actions ``(N, S, A)`` in MyPaint with ``brush``, each from a fresh brush.
 
     Returns the real canvas after every stroke, ``(N, S, H, W, 3)`` uint8 (a tenth of the memory of
     floats, for 50-stroke runs).
     """
     started = time.perf_counter()
-    canvases = play(actions, variant, width=width, height=height, progress=progress,
+    canvases = play(actions, variant, brush=brush, width=width, height=height, progress=progress,
                     desc=f"replay in MyPaint ({variant})").canvases
     seconds = time.perf_counter() - started
     log.info("Replayed %d images x %d strokes in MyPaint in %.1f s (%.0f strokes/s)", canvases.shape[0],
@@ -151,11 +153,11 @@ def replay_in_mypaint(actions, variant: str, width: int = 64, height: int = 64, 
     return canvases
 
 
-def stroke_renderer(variant: str, **env_kwargs) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
+def stroke_renderer(variant: str, brush: str, **env_kwargs) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     """``render(action (A,), start (2,)) -> (H, W, 4)`` uint8: one stroke of the relative layout's ``action``
     from ``start`` (normalised), alone with its alpha. Each call resets the env (a fresh brush), so the
     same action always gives the same pixels. Close the env with ``render.close()``."""
-    env = MyPaintEnv(variant=variant, absolute=True, stroke_mode=True, **env_kwargs)
+    env = MyPaintEnv(variant=variant, absolute=True, stroke_mode=True, brush=brush, **env_kwargs)
 
     def render(action, start):
         env.reset()

@@ -107,12 +107,20 @@ class StrokeModel(keras.Model):
     ``actions`` follow the (non-absolute) layout of ``variant``: end, control, pressure, size,
     then jump (``mnist``) or red, green, blue (``color``). The curve features are compiled with
     XLA, so the first call with a new batch size takes a second or two.
+
+    ``brush`` is the MyPaint brush whose strokes it learned (``brush_sha256`` that brush file's digest),
+    saved with the model so that every painter made from it paints with that brush in real MyPaint;
+    an untrained model has none.
     """
 
+    architecture = "curve_mlp"  # its name in painting_dreams.world_model.architectures
+
     def __init__(self, variant: str = "mnist", curve_points: int = 17, brush_units: int = 64,
-                 pixel_units: int = 16, **kwargs):
+                 pixel_units: int = 16, brush: str | None = None, brush_sha256: str | None = None, **kwargs):
         super().__init__(**kwargs)
         self.variant = variant
+        self.painted_with = brush  # not ``brush``: that name is the layer reading the brush fields
+        self.brush_sha256 = brush_sha256
         self.layout = ActionLayout(variant)
         self.curve_points = int(curve_points)
         self.brush_units, self.pixel_units = int(brush_units), int(pixel_units)
@@ -159,6 +167,8 @@ class StrokeModel(keras.Model):
             "curve_points": self.curve_points,
             "brush_units": self.brush_units,
             "pixel_units": self.pixel_units,
+            "brush": self.painted_with,
+            "brush_sha256": self.brush_sha256,
         }
 
 

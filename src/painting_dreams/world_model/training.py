@@ -7,7 +7,8 @@ when one is given, and returns ``(model, history)``. ``history`` maps each loss 
 
 ``params`` holds every key of the model's ``training`` block in ``conf/base/parameters_<model>.yml``
 (``vae``, ``rnn``, ``stroke_model``), which says what each does; none has a default here, so conf is
-the one place they are set (the stroke model's ``variant`` comes from its episodes).
+the one place they are set (the stroke model's ``variant``, ``brush`` and ``brush_sha256`` come from its
+episodes; its ``architecture`` names an entry of :mod:`painting_dreams.world_model.architectures`).
 """
 
 from __future__ import annotations
@@ -23,13 +24,14 @@ from tqdm.auto import tqdm
 from painting_dreams.parameters import checked_block
 from painting_dreams.world_model.mdn_rnn import MDNRNN, mdn_rnn_loss
 from painting_dreams.world_model.stroke_data import stroke_examples
+from painting_dreams.world_model.architectures import architecture, build_stroke_model
 from painting_dreams.world_model.stroke_model import StrokeModel, stroke_model_loss
 from painting_dreams.world_model.vae import ConvVAE, vae_loss
 
 COMMON_KEYS = ("epochs", "batch_size", "learning_rate", "validation_fraction", "log_every_steps", "seed")
 VAE_KEYS = (*COMMON_KEYS, "z_size", "kl_tolerance")
 MDN_RNN_KEYS = (*COMMON_KEYS, "units", "mixtures", "grad_clip")
-STROKE_MODEL_KEYS = (*COMMON_KEYS, "variant", "curve_points", "brush_units", "pixel_units", "alpha_weight")
+STROKE_MODEL_COMMON_KEYS = (*COMMON_KEYS, "variant", "brush", "brush_sha256", "architecture", "alpha_weight")
 
 
 def _checked(params: dict, keys: tuple[str, ...], model: str) -> dict:
@@ -186,7 +188,8 @@ def train_stroke_model(strokes: np.ndarray, actions: np.ndarray, starts: np.ndar
                        params: dict, log_dir: str | None = None,
                        progress: bool = True) -> tuple[StrokeModel, dict]:
     """Train the stroke model on the drawable strokes of ``(N, T, ...)`` stroke episodes."""
-    params = _checked(params, STROKE_MODEL_KEYS, "stroke_model")
+    chosen = architecture(params.get("architecture", ""))
+    params = _checked(params, (*STROKE_MODEL_COMMON_KEYS, *chosen.settings), "stroke_model")
     arrays = (np.asarray(strokes), np.asarray(actions), np.asarray(starts), np.asarray(painted))
     train, validation = split_validation(arrays, params["validation_fraction"], params["seed"])
 
@@ -200,6 +203,6 @@ def train_stroke_model(strokes: np.ndarray, actions: np.ndarray, starts: np.ndar
         return stroke_model_loss(model, starts, actions, _unit(strokes), params["alpha_weight"])
 
     keras.utils.set_random_seed(params["seed"])
-    model = StrokeModel(params["variant"], params["curve_points"], params["brush_units"], params["pixel_units"])
+    model = build_stroke_model(params["architecture"], params["variant"], params["brush"], params["brush_sha256"], params)
     history = fit(model, loss_fn, flat(train), params, "stroke_model", flat(validation), log_dir, progress)
     return model, history
