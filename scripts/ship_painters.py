@@ -2,10 +2,11 @@
 
 For each name (default: all five) it takes the policy of its source run (``--source
 celeba_30=celeba_50`` lets one run's policy paint another name's stroke count), the stroke model of
-its variant, measures the test MSE of that painter at the name's stroke count on the whole test
+its world (stored as ``<world>_stroke_model.keras``), measures the test MSE of that painter at the name's stroke count on the whole test
 split of ``data/03_primary`` (open loop: painted in the dream, replayed in real MyPaint), and writes
-the card: dataset and split, image preparation, recipe and parameters, steps, training time and
-machine, test MSEs, date, licence. Models are stored as trained (float32).
+the card: world, brush and the SHA-256 of its brush file, dataset and split, image preparation
+(the dataset's, from conf's inventory), recipe and parameters, steps, training time and
+machine, test MSEs, date, the dataset's licence (the inventory's), the SHA-256 of each file. Models are stored as trained (float32).
 
 ``--refine NAME=K`` adds the best mode of the painting-modes comparison to NAME's card: the row
 "agent + K refinement steps" of ``data/08_reporting/evaluation/NAME_modes.csv`` (measured by
@@ -34,15 +35,6 @@ import pandas as pd  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "src/painting_dreams/shipped"
-LICENCES = {
-    "mnist": "MNIST (Y. LeCun, C. Cortes, C. Burges): weights trained on it, no images shipped.",
-    "kmnist": "KMNIST (ROIS-DS CODH, CC BY-SA 4.0; Clanuwat et al. 2018, 'Deep Learning for Classical Japanese "
-              "Literature'): weights trained on it, no images shipped.",
-    "celeba": "CelebA (Liu et al., ICCV 2015) is for non-commercial research only: these weights were trained on "
-              "it; no CelebA image ships with them. Use them under the same terms.",
-}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--names", default="mnist_8,kmnist_15,celeba_15,celeba_30,celeba_50")
@@ -55,17 +47,17 @@ def main() -> None:
     args = parser.parse_args()
 
     import keras
-    from kedro.config import OmegaConfigLoader
 
     import painting_dreams.world_model.stroke_model  # noqa: F401
     from painting_dreams.agent.runs import AgentRun
-    from painting_dreams.evaluation.image_sets import preparation_of
+    from painting_dreams.config_loader import InventoryConfigLoader
     from painting_dreams.evaluation.paint_and_score import paint_and_score
+    from painting_dreams.paint.libmypaint import brush_digest
+    from painting_dreams.shipped import sha256_of
 
     sources = dict(s.split("=", 1) for s in args.source)
     refine_steps = {name: int(k) for name, k in (s.split("=", 1) for s in args.refine)}
-    config = OmegaConfigLoader(str(ROOT / "conf"), base_env="base", default_run_env="local")["parameters"]
-    agent = config["agent"]
+    config = InventoryConfigLoader(str(ROOT / "conf"), base_env="base", default_run_env="local")["parameters"]
     (SHIPPED / "cards").mkdir(parents=True, exist_ok=True)
     if args.modes_only:
         for name, k in refine_steps.items():
@@ -77,16 +69,16 @@ def main() -> None:
         return
     for name in args.names.split(","):
         source = sources.get(name, name)
-        run, painter_run = AgentRun.named(agent, name), AgentRun.named(agent, source)  # the name's, the policy's
-        dataset, variant, strokes, params = run.dataset, run.variant, run.strokes, painter_run.params
+        run, painter_run = AgentRun.named(config, name), AgentRun.named(config, source)  # the name's, the policy's
+        dataset, variant, world, strokes, params = run.dataset, run.variant, run.world, run.strokes, painter_run.params
         run_dir = ROOT / painter_run.run_dir
         history = pd.read_csv(ROOT / f"data/07_model_output/agent/{source}_history.csv")
         shutil.copy2(run_dir / "policy.keras", SHIPPED / f"{source}.keras")
-        shutil.copy2(ROOT / f"data/06_models/{variant}_stroke_model.keras", SHIPPED / f"{variant}_stroke_model.keras")
+        stroke_model = f"{world}_stroke_model.keras"
+        shutil.copy2(ROOT / f"data/06_models/{stroke_model}", SHIPPED / stroke_model)
 
         policy = keras.models.load_model(SHIPPED / f"{source}.keras", safe_mode=True)
-        painter = painter_run.dream_painter(keras.models.load_model(SHIPPED / f"{variant}_stroke_model.keras",
-                                                                    safe_mode=True))
+        painter = painter_run.dream_painter(keras.models.load_model(SHIPPED / stroke_model, safe_mode=True))
         test = np.load(ROOT / f"data/03_primary/{dataset}_targets.npz")["test"][: args.images]
         test = test.astype(np.float32) / 255.0 if test.dtype == np.uint8 else test.astype(np.float32)
         started = time.perf_counter()
@@ -94,13 +86,14 @@ def main() -> None:
         scores = scored.scores
         modes = {"refined": refined_mode(name, refine_steps[name])} if name in refine_steps else {}
         card = {
-            "name": name, "strokes": strokes, "variant": variant,
-            "policy": f"{source}.keras", "stroke_model": f"{variant}_stroke_model.keras",
+            "name": name, "strokes": strokes, "variant": variant, "world": world, "brush": run.brush,
+            "brush_sha256": brush_digest(run.brush),
+            "policy": f"{source}.keras", "stroke_model": stroke_model,
             "compositor": params["compositor"], "discrete_actions": params["discrete_actions"],
             "fixed_fields": params["fixed_fields"],
             "trained_as": source if source == name else f"{source} (its first {strokes} strokes)",
             "dataset": dataset,
-            "targets": preparation_of(dataset, config[f"{dataset}_targets"]),  # how evaluate prepares images
+            "targets": run.preparation,  # how evaluate and paint prepare images
             "split": f"trained on the development copy's train split ({dataset}), scored on its test split "
                      f"({len(test)} images)",
             "recipe": params.get("recipe") or "defaults (see conf/base/parameters_agent.yml)",
@@ -116,7 +109,8 @@ def main() -> None:
                          "exploited": int(scores["exploited"].sum()), "images": len(test), "mode": "open loop"},
             "test_mse_modes": modes,  # the best mode of the refinement issue, on the same test images
             "date": datetime.date.today().isoformat(),
-            "licence": LICENCES[dataset],
+            "licence": config["datasets"][dataset]["licence"],
+            "files_sha256": {file: sha256_of(SHIPPED / file) for file in (f"{source}.keras", stroke_model)},
         }
         (SHIPPED / "cards" / f"{name}.json").write_text(json.dumps(card, indent=1) + "\n")
         print(f"{name}: {source}.keras, {strokes} strokes, real {card['test_mse']['real']:.4f}, dream "

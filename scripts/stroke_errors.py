@@ -44,11 +44,11 @@ def stroke_features(actions: np.ndarray, layout) -> pd.DataFrame:
                          "value": np.max(np.stack([a["red"], a["green"], a["blue"]], 1), axis=1)})
 
 
-def real_strokes(actions: np.ndarray) -> np.ndarray:
+def real_strokes(actions: np.ndarray, brush: str) -> np.ndarray:
     """Each action's stroke alone, rendered by MyPaint: ``(N, 64, 64, 4)`` premultiplied RGBA in [0, 1]."""
     from painting_dreams.paint import MyPaintEnv
 
-    env = MyPaintEnv(variant="color", stroke_mode=True, absolute=True, max_steps=len(actions))
+    env = MyPaintEnv(variant="color", stroke_mode=True, absolute=True, max_steps=len(actions), brush=brush)
     env.reset(seed=0)
     out = np.stack([env.step(np.clip(a, 0, 1))[0]["stroke"] for a in actions]).astype(np.float32) / 255.0
     env.close()
@@ -61,6 +61,7 @@ def main() -> None:
     parser.add_argument("--strokes", type=int, default=15)
     parser.add_argument("--steps", type=int, default=500, help="refinement steps")
     parser.add_argument("--lr", type=float, default=0.03, help="refinement learning rate")
+    parser.add_argument("--brush", default="classic/dry_brush", help="the brush the color stroke model learned")
     args = parser.parse_args()
 
     import painting_dreams.world_model.stroke_model  # noqa: F401
@@ -70,15 +71,16 @@ def main() -> None:
 
     layout = ActionLayout("color", absolute=True)
     model = keras.models.load_model(ROOT / "data/06_models/color_stroke_model.keras")
-    painter = stroke_model_painter(model, "color")
+    painter = stroke_model_painter(model, "color", brush=args.brush)
+    brush = painter.real_brush()
     train = np.load(ROOT / "data/03_primary/celeba_targets.npz")["train"][-args.images:]  # the last training faces
     targets = train.astype(np.float32) / 255.0 if train.dtype == np.uint8 else train
 
     start = grid_start(targets, args.strokes)
     result = refine(painter, targets, start, steps=args.steps, learning_rate=args.lr, batch_size=64)
-    kept = keep_better(targets, [start, result.actions], "color")
+    kept = keep_better(targets, [start, result.actions], "color", brush)
     dream = dream_paint(painter, result.actions)
-    real = keep_better(targets, [result.actions], "color", progress=False).real / 255.0
+    real = keep_better(targets, [result.actions], "color", brush, progress=False).real / 255.0
     print(f"grid start refined {args.steps} steps on {args.images} training faces: dream {result.dream_mse.mean():.4f}, "
           f"real {kept.real_mse[:, 1].mean():.4f} (start: real {kept.real_mse[:, 0].mean():.4f}), "
           f"MSE(dream, real) {np.mean(np.square(dream - real)):.4f}")
@@ -90,7 +92,7 @@ def main() -> None:
     for name, actions in sets.items():
         predicted = np.concatenate([model((actions[i:i + 256, :2], actions[i:i + 256, 2:])).numpy()
                                     for i in range(0, len(actions), 256)])
-        error = np.mean(np.square(predicted - real_strokes(actions)), axis=(1, 2, 3))
+        error = np.mean(np.square(predicted - real_strokes(actions, brush)), axis=(1, 2, 3))
         tables[name] = stroke_features(actions, layout).assign(error=error)
         print(f"{name:>12}: {len(actions)} strokes, per-stroke RGBA MSE mean {error.mean():.5f}, "
               f"90th percentile {np.quantile(error, 0.9):.5f}")

@@ -100,7 +100,7 @@ def find_agent(run: str | None, strokes: int | None, env: str, shipped_only: boo
         raise click.ClickException(str(exc)) from exc
     catalog, project_params = project_agents(root, env) if root is not None else (None, None)
     try:
-        runs = all_runs(project_params["agent"]) if root is not None else {}
+        runs = all_runs(project_params) if root is not None else {}
     except ValueError as exc:
         raise click.ClickException(f"the agent parameters of the {env!r} configuration: {exc}") from exc
     known = [*runs, *(name for name in ships if name not in runs)]  # conf's order, then shipped-only painters
@@ -117,13 +117,14 @@ def find_agent(run: str | None, strokes: int | None, env: str, shipped_only: boo
                                    + (f" --env {env}`" if env != "base" else "`") + " inside the project trains it")
     run = run or choose_run(available, painters, strokes or 0)
     if run in trained:
-        from painting_dreams.evaluation.image_sets import preparation_of
-
         agent_run = runs[run]
-        painter = agent_run.dream_painter(catalog.load(f"{agent_run.variant}.stroke_model"))
+        try:
+            painter = agent_run.dream_painter(catalog.load(f"{agent_run.world}.stroke_model"))
+        except ValueError as exc:  # a stroke model of another brush or layout than the run's world
+            raise click.ClickException(f"agent {run!r}: {exc}") from exc
         return Agent(run, catalog.load(f"{run}.agent_policy"), painter, agent_run.variant, agent_run.strokes,
                      agent_run.fixed_fields, f"trained in this project ({agent_run.run_dir})", agent_run.dataset,
-                     preparation_of(agent_run.dataset, project_params[f"{agent_run.dataset}_targets"]))
+                     agent_run.preparation)
     try:
         loaded = shipped.load(run)
     except shipped.ShippedPainterError as exc:
@@ -219,7 +220,7 @@ def cli() -> None:
                    "overlapping tiles as its own 64x64 picture (GRID x GRID + 1 paintings of --strokes each), all on "
                    "the --size canvas. 0: off.")
 @click.option("--svg", is_flag=True,
-              help="Also write the strokes as SVG vectors (an approximation of MyPaint's dry brush; the PNG is MyPaint's).")
+              help="Also write the strokes as SVG vectors (an approximation of the painter's MyPaint brush; the PNG is MyPaint's).")
 def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env: str, shipped_only: bool,
           refine_steps: int, closed_loop: bool, size: int, grid: int, svg: bool) -> None:
     """Paint IMAGE with a trained agent and replay its strokes in real MyPaint."""
@@ -240,7 +241,8 @@ def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env:
     agent = find_agent(run, strokes, env, shipped_only)
     strokes = strokes or agent.strokes
     how = (" closed-loop in MyPaint" if closed_loop else "") + (f", refined {refine_steps} steps" if refine_steps else "")
-    click.echo(f"Painting {image} with agent {agent.name} ({agent.where}; {agent.variant} paint, {strokes} strokes{how})...")
+    click.echo(f"Painting {image} with agent {agent.name} ({agent.where}; {agent.variant} paint, "
+               f"brush {agent.painter.real_brush()}, {strokes} strokes{how})...")
     started = time.perf_counter()
     with c_stdout_to_stderr():
         painting = paint_image(agent.policy, agent.painter, agent.variant, target, strokes, refine_steps=refine_steps,
@@ -326,7 +328,8 @@ def evaluate(run: str, images_path: Path, out_dir: Path, limit: int | None, spli
     with c_stdout_to_stderr():
         scored = paint_and_score(agent.policy, agent.painter, image_set.targets, agent.strokes,
                                  refine_steps=refine_steps, closed_loop=closed_loop, fixed_fields=agent.fixed_fields)
-    summary = {"agent": agent.name, "where": agent.where, "strokes": agent.strokes, "images_path": str(images_path),
+    summary = {"agent": agent.name, "where": agent.where, "strokes": agent.strokes, "brush": agent.painter.real_brush(),
+               "images_path": str(images_path),
                "split": split, "prepared": image_set.prepared, **scored.summary(), "refine": refine_steps,
                "closed_loop": closed_loop, "seconds": round(scored.seconds, 2),
                "seconds_per_image": round(scored.seconds / len(image_set.names), 4)}
@@ -350,17 +353,33 @@ def models() -> None:
         raise click.ClickException(str(exc)) from exc
     if not ships:
         raise click.ClickException(f"no painters ship with this install ({shipped.HERE}): reinstall painting_dreams")
-    click.echo(f"{'name':<10} {'strokes':>7}  {'paint':<6} {'trained as':<32} {'steps':>6} {'train min':>9} "
+    click.echo(f"{'name':<10} {'strokes':>7}  {'paint':<6} {'brush':<18} {'trained as':<32} {'steps':>6} {'train min':>9} "
                f"{'real MSE':>8} {'dream MSE':>9} {'refined':>16}  date")
     for name, card in ships.items():
         mse = card["test_mse"]
         refined = card.get("test_mse_modes", {}).get("refined")
         best = f"{refined['mse_real_mean']:.4f} (K={refined['refine_steps']})" if refined else "-"
-        click.echo(f"{name:<10} {card['strokes']:>7}  {card['variant']:<6} {card.get('trained_as', name):<32} "
+        click.echo(f"{name:<10} {card['strokes']:>7}  {card['variant']:<6} {card['brush']:<18} "
+                   f"{card.get('trained_as', name):<32} "
                    f"{card.get('steps', ''):>6} {card.get('training_minutes', ''):>9} {mse.get('real', float('nan')):>8.4f} "
                    f"{mse.get('dream', float('nan')):>9.4f} {best:>16}  {card.get('date', '')}")
     click.echo("real / dream MSE: test split, open loop; refined: real MSE with `--refine K` (the cards have the rest)")
     click.echo(f"cards: {shipped.HERE / 'cards'}")
+
+
+@cli.command()
+@click.option("--paths", is_flag=True, help="Also show the .myb file each name resolves to.")
+def brushes(paths: bool) -> None:
+    """List the MyPaint brushes a world can name (``brush:`` in conf's inventory.yml), e.g. classic/charcoal."""
+    from painting_dreams.paint.libmypaint import BRUSH_DIRS, INSTALL_HINT, installed_brushes
+
+    found = installed_brushes()
+    if not found:
+        raise click.ClickException(f"no MyPaint brushes in {', '.join(BRUSH_DIRS)}: install them with `{INSTALL_HINT}` "
+                                   "or set PAINTING_DREAMS_BRUSH_DIR to a folder of .myb files")
+    for name, path in found.items():
+        click.echo(f"{name:<40} {path}" if paths else name)
+    click.echo(f"{len(found)} brushes; a world may also name a .myb file by its path", err=True)
 
 
 @cli.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

@@ -2,7 +2,8 @@
 
 Each name (``mnist_8``, ``kmnist_15``, ``celeba_15``, ``celeba_30``, ``celeba_50``) stands for a
 painter and its stroke count; ``cards/<name>.json`` is its model card: which policy file and stroke
-model paint it, how the dream lays strokes (compositor, two-valued fields, fixed fields), the
+model paint it, the world they were trained in and its MyPaint brush (with the SHA-256 of the brush
+file it learned: a painter paints with that brush or not at all), how the dream lays strokes (compositor, two-valued fields, fixed fields), the
 dataset and split, recipe, steps, training time and machine, test MSEs, date and licence. Several
 names may share one policy (a 50-stroke agent trained with a prefix loss paints 15 and 30 strokes
 as its first 15 and 30).
@@ -39,6 +40,9 @@ CARD_SCHEMA = {
     "name": (lambda v: isinstance(v, str) and v != "", "a name"),
     "strokes": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1, "a whole number of strokes, 1 or more"),
     "variant": (lambda v: v in ("mnist", "color"), "'mnist' or 'color'"),
+    "world": (lambda v: isinstance(v, str) and v != "", "the name of the world it was trained in"),
+    "brush": (lambda v: isinstance(v, str) and v != "", "the MyPaint brush it paints with, e.g. classic/dry_brush"),
+    "brush_sha256": (lambda v: isinstance(v, str) and len(v) == 64, "the SHA-256 of the brush file it learned"),
     "policy": (_keras_file, "a .keras file name beside the cards folder"),
     "stroke_model": (_keras_file, "a .keras file name beside the cards folder"),
     "compositor": (lambda v: v in ("darker_of", "darkness_mask", "alpha_over"), "darker_of, darkness_mask or alpha_over"),
@@ -138,6 +142,23 @@ def _load_model(path: Path, checksum: str | None = None):
                                   "reinstall painting_dreams") from exc
 
 
+def check_brush(card: dict) -> str:
+    """The card's brush, if the installed brush file of that name is the one the painter learned (its SHA-256),
+    else a :class:`ShippedPainterError` saying which file differs and what to do."""
+    from painting_dreams.paint.libmypaint import MyPaintNotFoundError, brush_digest, find_brush
+
+    try:
+        found = find_brush(card["brush"])
+    except (MyPaintNotFoundError, ValueError) as exc:
+        raise ShippedPainterError(f"the shipped painter {card['name']} paints with the MyPaint brush {card['brush']!r}, "
+                                  f"which is not installed ({exc})") from exc
+    if brush_digest(card["brush"]) != card["brush_sha256"]:
+        raise ShippedPainterError(f"the shipped painter {card['name']} learned the MyPaint brush {card['brush']!r}, but "
+                                  f"{found} is another brush file (its SHA-256 differs from the card's): unset "
+                                  "PAINTING_DREAMS_BRUSH_DIR, or reinstall the mypaint-brushes package whose brush it learned (2.0)")
+    return card["brush"]
+
+
 def load(name: str, folder: Path = HERE) -> ShippedPainter:
     """The shipped painter ``name``: its policy, its dream painter and its card."""
     from painting_dreams.agent import stroke_model_painter
@@ -146,11 +167,13 @@ def load(name: str, folder: Path = HERE) -> ShippedPainter:
     if name not in known:
         raise ShippedPainterError(f"no shipped painter {name!r}: the shipped ones are {', '.join(known) or 'none'}")
     card = known[name]
+    brush = check_brush(card)
     checksums = card.get("files_sha256", {})
     policy = _load_model(folder / card["policy"], checksums.get(card["policy"]))
     stroke_model = _load_model(folder / card["stroke_model"], checksums.get(card["stroke_model"]))
     try:
-        painter = stroke_model_painter(stroke_model, card["variant"], card["compositor"], card["discrete_actions"])
+        painter = stroke_model_painter(stroke_model, card["variant"], card["compositor"], card["discrete_actions"],
+                                       brush=brush)
     except (ValueError, AttributeError, TypeError) as exc:  # another painter's model under the stroke model's name
         raise ShippedPainterError(f"the shipped painter {name} cannot paint with {folder / card['stroke_model']} "
                                   f"({exc}): reinstall painting_dreams") from exc
