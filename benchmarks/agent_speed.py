@@ -27,13 +27,13 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
-import yaml  # noqa: E402
 
 from painting_dreams.agent import DreamTrainer, TrainingConfig, build_critic, build_policy, paint_targets  # noqa: E402
 from painting_dreams.agent.runs import AgentRun  # noqa: E402
+from painting_dreams.config_loader import project_parameters  # noqa: E402
 from painting_dreams.world_model.stroke_model import StrokeModel  # noqa: E402
 
-PARAMETERS = Path(__file__).resolve().parents[1] / "conf" / "base" / "parameters_agent.yml"
+PROJECT = Path(__file__).resolve().parents[1]
 
 
 def best_rate(run, count: int, rounds: int) -> float:
@@ -50,18 +50,17 @@ def best_rate(run, count: int, rounds: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--run", default="mnist_8", help="agent run whose sizes to use (conf/base/parameters_agent.yml)")
+    parser.add_argument("--run", default="mnist_8", help="agent run whose sizes to use (runs in conf's inventory.yml)")
     parser.add_argument("--steps", type=int, default=10, help="training steps per round")
     parser.add_argument("--rounds", type=int, default=3, help="rounds; the best counts")
     args = parser.parse_args()
 
-    agent = yaml.safe_load(PARAMETERS.read_text())["agent"]
-    run = AgentRun.named(agent, args.run)
+    run = AgentRun.named(project_parameters(PROJECT), args.run)
     params = run.params
     config = TrainingConfig.from_params({**params["training"], "log_every": 10**9, "checkpoint_every": 10**9})
     keras.utils.set_random_seed(0)
     painter = run.dream_painter(StrokeModel(run.variant))
-    policy = build_policy(params["variant"], params["fixed_fields"], **params["policy"])
+    policy = build_policy(run.variant, params["fixed_fields"], **params["policy"])
     critic = build_critic(**params["critic"])
     rng = np.random.default_rng(0)
     targets = rng.uniform(size=(256, 64, 64, 3)).astype(np.float32)
@@ -87,7 +86,7 @@ def main() -> None:
     images = targets[:64]
     paint_rate = 64 * best_rate(lambda: paint_targets(policy, painter, images, config.strokes), 2, args.rounds)
 
-    print(f"agent run {args.run}: variant {params['variant']}, {config.strokes} strokes, batch {config.batch_size}, "
+    print(f"agent run {args.run}: variant {run.variant}, {config.strokes} strokes, batch {config.batch_size}, "
           f"{config.critic_steps} critic steps, policy {policy.count_params():,} weights, "
           f"critic {critic.count_params():,}; {os.cpu_count()} cores, TF {tf.__version__}")
     print(f"  training steps/s:                   {train_rate:8.2f}")

@@ -5,7 +5,7 @@ rounds (best round of each counts). The bare loop only sets the brush, resets it
 ``stroke_to`` along precomputed curves; the env also validates and decodes each action, computes
 the curve and reads the canvas back into NumPy.
 
-    python benchmarks/env_speed.py [--strokes 2000] [--rounds 3] [--variant color]
+    python benchmarks/env_speed.py [--strokes 2000] [--rounds 3] [--variant color] [--brush classic/dry_brush]
 
 Aim (the project's): env >= 0.8 of bare, and >= 1,000 strokes/s per core.
 """
@@ -26,9 +26,9 @@ from painting_dreams.paint.strokes import stroke_events
 STEPS_PER_EPISODE = 10
 
 
-def env_loop(actions: np.ndarray, variant: str) -> float:
+def env_loop(actions: np.ndarray, variant: str, brush: str) -> float:
     """Seconds for the env to paint every action (absolute layout: every action paints)."""
-    env = MyPaintEnv(variant=variant, absolute=True, max_steps=STEPS_PER_EPISODE)
+    env = MyPaintEnv(variant=variant, absolute=True, max_steps=STEPS_PER_EPISODE, brush=brush)
     start = time.perf_counter()
     for i, action in enumerate(actions):
         if i % STEPS_PER_EPISODE == 0:
@@ -39,9 +39,9 @@ def env_loop(actions: np.ndarray, variant: str) -> float:
     return elapsed
 
 
-def bare_loop(strokes: list, events: list, dtime: float = 0.1) -> float:
+def bare_loop(strokes: list, events: list, brush_name: str, dtime: float = 0.1) -> float:
     """Seconds for raw libmypaint calls painting the same precomputed strokes."""
-    template = Brush.from_name("classic/dry_brush")
+    template = Brush.from_name(brush_name)
     surface = Surface(64, 64)
     start = time.perf_counter()
     for i, (stroke, curve) in enumerate(zip(strokes, events)):
@@ -64,6 +64,7 @@ def main() -> None:
     parser.add_argument("--strokes", type=int, default=2000, help="strokes per round")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the best of each counts")
     parser.add_argument("--variant", default="color", choices=("mnist", "color"))
+    parser.add_argument("--brush", default="classic/dry_brush", help="MyPaint brush (`painting-dreams brushes`)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
@@ -76,8 +77,8 @@ def main() -> None:
 
     env_times, bare_times = [], []
     for _ in range(args.rounds):
-        bare_times.append(bare_loop(strokes, events))
-        env_times.append(env_loop(actions, args.variant))
+        bare_times.append(bare_loop(strokes, events, args.brush))
+        env_times.append(env_loop(actions, args.variant, args.brush))
     env_rate, bare_rate = args.strokes / min(env_times), args.strokes / min(bare_times)
     print(f"variant={args.variant} strokes/round={args.strokes} rounds={args.rounds} (best round, one core)")
     print(f"bare libmypaint loop : {bare_rate:8.0f} strokes/s")

@@ -41,6 +41,7 @@ def timed_run(stream: EpisodeStream) -> tuple[float, float, str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variant", default="mnist", choices=("mnist", "color"))
+    parser.add_argument("--brush", default="classic/dry_brush", help="MyPaint brush (`painting-dreams brushes`)")
     parser.add_argument("--episodes", type=int, default=600, help="stroke episodes per run (default 600)")
     parser.add_argument("--steps", type=int, default=20, help="steps per episode (default 20)")
     parser.add_argument("--workers", type=int, default=0, help="parallel workers; 0 = every core (default)")
@@ -50,7 +51,7 @@ def main() -> None:
     args = parser.parse_args()
 
     workers = resolve_workers(args.workers)
-    spec = EpisodeSpec(args.variant, stroke_mode=True, steps=args.steps)
+    spec = EpisodeSpec(args.variant, stroke_mode=True, steps=args.steps, brush=args.brush)
     strokes = args.episodes * args.steps
     print(f"workload: {args.episodes} {args.variant} stroke episodes x {args.steps} steps = {strokes} strokes; "
           f"{workers} workers; load average before: {', '.join(f'{v:.2f}' for v in os.getloadavg())}")

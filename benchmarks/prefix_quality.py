@@ -34,31 +34,30 @@ def main() -> None:
     args = parser.parse_args()
 
     import painting_dreams.world_model.stroke_model  # noqa: F401  registers the stroke model
-    from kedro.config import OmegaConfigLoader
 
     from painting_dreams.agent import paint_targets
     from painting_dreams.agent.runs import AgentRun
+    from painting_dreams.config_loader import project_parameters
     from painting_dreams.paint.replay import replay_in_mypaint
 
-    agent = OmegaConfigLoader(str(ROOT / "conf"), base_env="base", default_run_env="local")["parameters"]["agent"]
     try:
-        run = AgentRun.named(agent, args.run)
+        run = AgentRun.named(project_parameters(ROOT), args.run)
     except ValueError as error:
         raise SystemExit(str(error)) from error
     strokes = run.strokes
     prefixes = sorted({int(p) for p in args.prefixes.split(",")})
     if prefixes[0] < 1 or prefixes[-1] > strokes:
         raise SystemExit(f"--prefixes {args.prefixes}: each must lie in 1..{strokes} (the run paints {strokes})")
-    dataset, variant = run.dataset, run.variant
+    dataset, variant, world = run.dataset, run.variant, run.world
     data = ROOT / "data"
     test = np.load(data / f"03_primary/{dataset}_targets.npz")["test"][: args.images]
     test = test.astype(np.float32) / 255.0 if test.dtype == np.uint8 else test.astype(np.float32)
     policy = keras.models.load_model(ROOT / run.run_dir / "policy.keras", safe_mode=True)
-    painter = run.dream_painter(keras.models.load_model(data / f"06_models/{variant}_stroke_model.keras"))
+    painter = run.dream_painter(keras.models.load_model(data / f"06_models/{world}_stroke_model.keras"))
 
     started = time.perf_counter()
     actions, dream = paint_targets(policy, painter, test, prefixes[-1])
-    real = replay_in_mypaint(actions, variant)
+    real = replay_in_mypaint(actions, variant, run.brush)
     print(f"{args.run}: {len(test)} test images painted and replayed in {time.perf_counter() - started:.0f} s")
     rows = []
     mse = lambda a, b: np.mean(np.square(a - b), axis=(1, 2, 3))  # noqa: E731

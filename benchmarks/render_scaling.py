@@ -39,17 +39,18 @@ from painting_dreams.paint.replay import play  # noqa: E402
 CELEBA = Path(__file__).resolve().parents[1] / "data" / "01_raw" / "celeba" / "img_align_celeba"
 RAW = Path(__file__).resolve().parents[1] / "data" / "01_raw"
 DIGITS = {"mnist_8": RAW / "mnist" / "t10k-images-idx3-ubyte.gz", "kmnist_15": RAW / "kmnist" / "kmnist-test-imgs.npz"}
-PLAY_LARGE = ("import sys, numpy as np; from painting_dreams.paint.replay import play; s = int(sys.argv[3]); "
+PLAY_LARGE = ("import inspect, sys, numpy as np; from painting_dreams.paint.replay import play; s = int(sys.argv[3]); "
+              "brush = {'brush': sys.argv[5]} if 'brush' in inspect.signature(play).parameters else {}; "
               "np.save(sys.argv[2], play(np.load(sys.argv[1]), sys.argv[4], width=s, height=s, brush_scale=s / 64, "
-              "final_only=True).canvases[:, 0])")
+              "final_only=True, **brush).canvases[:, 0])")
 
 
-def play_large_with(src: str, actions: np.ndarray, variant: str, size: int) -> np.ndarray:
+def play_large_with(src: str, actions: np.ndarray, variant: str, brush: str, size: int) -> np.ndarray:
     """The final canvases of ``actions`` painted at ``size`` by the package under ``src`` (another checkout)."""
     with tempfile.TemporaryDirectory() as folder:
         np.save(Path(folder) / "actions.npy", actions)
         subprocess.run([sys.executable, "-c", PLAY_LARGE, str(Path(folder) / "actions.npy"),
-                        str(Path(folder) / "large.npy"), str(size), variant],
+                        str(Path(folder) / "large.npy"), str(size), variant, brush],
                        env={**os.environ, "PYTHONPATH": src}, check=True)
         return np.load(Path(folder) / "large.npy")
 
@@ -78,16 +79,17 @@ def main() -> None:
         images = load_image_set(source, painter.card["targets"], limit=args.images, split=split)
         actions, dream = paint_targets(painter.policy, painter.painter, images.targets, painter.strokes,
                                        every_stroke=False)
-        small = play(actions, painter.variant, final_only=True).canvases[:, 0] / 255.0
+        brush = painter.painter.real_brush()
+        small = play(actions, painter.variant, brush=brush, final_only=True).canvases[:, 0] / 255.0
         started = time.perf_counter()
-        large = play(actions, painter.variant, width=args.size, height=args.size, brush_scale=factor,
+        large = play(actions, painter.variant, brush=brush, width=args.size, height=args.size, brush_scale=factor,
                      final_only=True).canvases[:, 0]
         seconds = (time.perf_counter() - started) / len(actions)
         dream_real = float(np.mean((dream - small) ** 2))
         scaling = float(np.mean((box_downsample(large, factor) / 255.0 - small) ** 2))
         verdict = "met" if scaling <= dream_real else f"not met (+{100 * (scaling / dream_real - 1):.0f} %)"
         if args.vs_src:
-            old = box_downsample(play_large_with(args.vs_src, actions, painter.variant, args.size), factor) / 255.0
+            old = box_downsample(play_large_with(args.vs_src, actions, painter.variant, brush, args.size), factor) / 255.0
             vs = f" {float(np.mean((old - small) ** 2)):>9.6f}"
         print(f"{name:<10} {painter.strokes:>7} {dream_real:>20.6f} {scaling:>17.6f} {scaling / dream_real:>6.3f} "
               f"{seconds:>15.3f}{vs}  {verdict}", flush=True)

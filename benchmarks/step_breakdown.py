@@ -30,9 +30,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
-import yaml  # noqa: E402
 
-PARAMETERS = Path(__file__).resolve().parents[1] / "conf" / "base" / "parameters_agent.yml"
+PROJECT = Path(__file__).resolve().parents[1]
 TINY_POLICY = {"filters": 4, "residual_blocks": 0, "action_embedding": 8, "dense_units": 8, "lstm_units": 8}
 
 
@@ -42,7 +41,7 @@ def step_seconds(params: dict, painter, targets: np.ndarray, steps: int, policy_
 
     config = TrainingConfig.from_params({**params["training"], **training})
     keras.utils.set_random_seed(0)
-    policy = build_policy(params["variant"], params["fixed_fields"], **{**params["policy"], **(policy_overrides or {})})
+    policy = build_policy(params["layout"], params["fixed_fields"], **{**params["policy"], **(policy_overrides or {})})
     critic = build_critic(**params["critic"])
     with tempfile.TemporaryDirectory() as run_dir:
         trainer = DreamTrainer(policy, critic, painter, targets, config, run_dir, name="breakdown")
@@ -67,14 +66,15 @@ def main() -> None:
 
     from painting_dreams.agent.dream_painter import DreamPainter
     from painting_dreams.agent.runs import AgentRun
+    from painting_dreams.config_loader import project_parameters
     from painting_dreams.world_model.stroke_model import StrokeModel
 
-    agent = yaml.safe_load(PARAMETERS.read_text())["agent"]
+    parameters = project_parameters(PROJECT)
     targets = np.random.default_rng(0).uniform(size=(256, 64, 64, 3)).astype(np.float32)
     print(f"step time of {args.run}, seconds (median of {args.steps}), {args.threads or len(os.sched_getaffinity(0))} threads")
     rows = {}
     for name, recipe in (("old (seed)", "seed"), ("new", None)):
-        run = AgentRun.from_params(agent["defaults"], {**agent["runs"][args.run], "recipe": recipe}, args.run)
+        run = AgentRun.from_params(parameters["agent"]["defaults"], {**parameters["runs"][args.run], "recipe": recipe})
         params, variant = run.params, run.variant
         real = run.dream_painter(StrokeModel(variant))
         colour = slice(-3, None) if variant == "color" else slice(-1, None)

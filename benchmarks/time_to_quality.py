@@ -46,19 +46,19 @@ def load_run(env: str, run: str, recipe: str | None, overrides: dict | None = No
     bootstrap_project(PROJECT)
     with KedroSession.create(project_path=PROJECT, env=None if env == "base" else env) as session:
         context = session.load_context()
-        agent = context.params["agent"]
-        if run not in agent["runs"]:
-            raise SystemExit(f"unknown run {run!r}: choose one of {', '.join(agent['runs'])}")
-        agent_run = AgentRun.from_params(agent["defaults"], {**agent["runs"][run], "recipe": recipe}, run)
+        params = context.params
+        if run not in params["runs"]:
+            raise SystemExit(f"unknown run {run!r}: choose one of {', '.join(params['runs'])}")
+        agent_run = AgentRun.from_params(params["agent"]["defaults"], {**params["runs"][run], "recipe": recipe})
         agent_run = agent_run.with_overrides(overrides or {})
-        dataset, variant = agent_run.dataset, agent_run.variant
+        dataset, world = agent_run.dataset, agent_run.world
         try:
             targets = context.catalog.load(f"{dataset}.targets")
-            stroke_model = context.catalog.load(f"{variant}.stroke_model")
+            stroke_model = context.catalog.load(f"{world}.stroke_model")
         except Exception as error:  # a missing file: say which pipelines make it
-            raise SystemExit(f"{run} needs {dataset}.targets and {variant}.stroke_model ({error}); make them first: "
+            raise SystemExit(f"{run} needs {dataset}.targets and {world}.stroke_model ({error}); make them first: "
                              f"kedro run --pipeline data_prep --namespaces {dataset}, then kedro run --pipeline "
-                             f"episodes --namespaces {variant} and --pipeline stroke_model --namespaces {variant}")
+                             f"episodes --namespaces {world} and --pipeline stroke_model --namespaces {world}")
     return agent_run, targets, stroke_model
 
 
@@ -82,7 +82,7 @@ def train_child(args) -> None:
     training = {**params["training"], "steps": 10**9, "checkpoint_every": 10**9, "log_every": 10**9}
     config = TrainingConfig.from_params(training)
     keras.utils.set_random_seed(config.seed)
-    policy = build_policy(params["variant"], params["fixed_fields"], **params["policy"])
+    policy = build_policy(params["layout"], params["fixed_fields"], **params["policy"])
     critic = build_critic(**params["critic"])
     painter = run.dream_painter(stroke_model)
     rng = np.random.default_rng(0)

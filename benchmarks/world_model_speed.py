@@ -43,9 +43,9 @@ def rate(fn, items_per_call: int, seconds: float) -> float:
     return calls * items_per_call / (time.perf_counter() - start)
 
 
-def env_rate(variant: str, seconds: float, seed: int = 0) -> float:
+def env_rate(variant: str, brush: str, seconds: float, seed: int = 0) -> float:
     """Stroke-mode steps per second of the real env (20-step episodes, random actions)."""
-    env = MyPaintEnv(variant=variant, stroke_mode=True, max_steps=20)
+    env = MyPaintEnv(variant=variant, stroke_mode=True, max_steps=20, brush=brush)
     actions = np.random.default_rng(seed).random((1000, env.layout.size)).astype(np.float32)
     step = 0
 
@@ -80,6 +80,7 @@ def painter_functions(painter, actions, starts):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variant", default="mnist", choices=("mnist", "color"))
+    parser.add_argument("--brush", default="classic/dry_brush", help="MyPaint brush (`painting-dreams brushes`)")
     parser.add_argument("--batch", type=int, default=64, help="strokes per call (the agent's batch size)")
     parser.add_argument("--seconds", type=float, default=3.0, help="timing per measurement")
     args = parser.parse_args()
@@ -106,7 +107,7 @@ def main() -> None:
     rows["VAE + MDN-RNN painter"] = painter_functions(WorldModelsPainter(vae, rnn), actions, starts)
     rows["stroke model painter"] = painter_functions(StrokeModelPainter(StrokeModel(args.variant)), actions, starts)
 
-    real = env_rate(args.variant, args.seconds)
+    real = env_rate(args.variant, args.brush, args.seconds)
     threads = tf.config.threading.get_intra_op_parallelism_threads() or os.cpu_count()
     print(f"variant {args.variant}, batch {args.batch}, TensorFlow threads {threads}, {os.cpu_count()} cores")
     print(f"{'painter':<24} {'forward/s':>10} {'x env':>7} {'fwd+bwd/s':>10} {'x env':>7}")
