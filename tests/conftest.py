@@ -11,7 +11,19 @@ os.environ.setdefault("KEDRO_DISABLE_TELEMETRY", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+BRUSH = "classic/dry_brush"  # the MyPaint brush every real painting in the tests is painted with (the bundled worlds')
 SHARED_DATA = Path(os.environ.get("PAINTING_DREAMS_SHARED_DATA", PROJECT_ROOT.parent / "shared" / "data"))
+
+
+def use_project_inventory(env: str | None = None) -> dict:
+    """The project's parameters in ``env`` (conf/base + conf/local by default), with its inventory, read through a
+    new config loader. The pipelines are built from the inventory of the latest loader made in this process
+    (:func:`painting_dreams.config_loader.project_inventory`), so this also decides what ``create_pipeline()``
+    builds, whatever loader an earlier test (or an in-process command) made."""
+    from painting_dreams.config_loader import InventoryConfigLoader
+
+    return InventoryConfigLoader(str(PROJECT_ROOT / "conf"), env=env, base_env="base",
+                                 default_run_env="local")["parameters"]
 
 
 @pytest.fixture(scope="session")

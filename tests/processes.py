@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 
 def start_until(script: str, args: list[str], ready: Callable[[], bool], what: str,
@@ -38,3 +40,16 @@ class HalfThen:
     def write(self, data):
         self.file.write(data[: len(data) // 2])
         self.then(self.file, data[len(data) // 2:])
+
+
+def copy_project(source: Path, dest: Path) -> Path:
+    """The files of the project at ``source`` as git sees them (tracked and new, data/ excluded) under ``dest``."""
+    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=source,
+                           capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, files):
+        path = source / name
+        if name.startswith("data/") or not path.is_file():
+            continue
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, dest / name)
+    return dest

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 import yaml
 
 from tests.conftest import PROJECT_ROOT
+from tests.processes import copy_project
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -45,14 +45,7 @@ def _set_epochs(project: Path, epochs: int) -> None:
 def quick_project(tmp_path_factory) -> Path:
     """The project's files (as git sees them, data excluded) in a fresh git repo, on the quick env."""
     project = tmp_path_factory.mktemp("dvc_project")
-    files = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-                           cwd=PROJECT_ROOT, capture_output=True, check=True).stdout.decode().split("\0")
-    for name in filter(None, files):
-        source = PROJECT_ROOT / name
-        if name.startswith("data/") or not source.is_file():
-            continue
-        (project / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, project / name)
+    copy_project(PROJECT_ROOT, project)
     params = yaml.safe_load((project / "params.yaml").read_text())
     params["kedro"] = {"env": "quick", "conf": "conf/quick", "out": "data/quick"}
     (project / "params.yaml").write_text(yaml.safe_dump(params))

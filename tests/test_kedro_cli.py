@@ -64,4 +64,4 @@ def test_registry_lists_every_stage(project_root):
     result = run([str(BIN / "painting-dreams"), "--help"], project_root)
     assert result.returncode == 0, result.stderr[-3000:]
     commands = set(re.findall(r"(?m)^  (\w+)  ", result.stdout))  # click's "Commands:" section
-    assert {"paint", "evaluate", "models", "run"} <= commands, result.stdout
+    assert {"paint", "evaluate", "models", "brushes", "run"} <= commands, result.stdout

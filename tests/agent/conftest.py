@@ -13,6 +13,7 @@ import tensorflow as tf
 from painting_dreams.agent import DreamPainter, TrainingConfig, stroke_model_painter
 from painting_dreams.paint import MyPaintEnv
 from painting_dreams.world_model.stroke_model import StrokeModel, stroke_model_loss
+from tests.conftest import BRUSH
 
 TINY_POLICY = {"filters": 8, "residual_blocks": 1, "action_embedding": 16, "dense_units": 32, "lstm_units": 32}
 TINY_CRITIC = {"filters": 4}
@@ -37,7 +38,7 @@ def tiny_config(**overrides) -> TrainingConfig:
 
 def real_strokes(variant: str, count: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """``count`` random absolute actions and their real strokes (premultiplied RGBA in [0, 1])."""
-    env = MyPaintEnv(variant=variant, stroke_mode=True, absolute=True, max_steps=count)
+    env = MyPaintEnv(variant=variant, stroke_mode=True, absolute=True, max_steps=count, brush=BRUSH)
     rng = np.random.default_rng(seed)
     actions = rng.random((count, env.layout.size)).astype(np.float32)
     if variant == "mnist":
@@ -50,7 +51,7 @@ def real_strokes(variant: str, count: int, seed: int = 0) -> tuple[np.ndarray, n
 
 def real_paintings(count: int, strokes: int = 3, seed: int = 1) -> np.ndarray:
     """``count`` black MyPaint paintings of ``strokes`` random strokes each, RGB in [0, 1]."""
-    env = MyPaintEnv(variant="mnist", absolute=True, max_steps=strokes)
+    env = MyPaintEnv(variant="mnist", absolute=True, max_steps=strokes, brush=BRUSH)
     rng = np.random.default_rng(seed)
     images = []
     for _ in range(count):
@@ -67,7 +68,7 @@ def real_paintings(count: int, strokes: int = 3, seed: int = 1) -> np.ndarray:
 def train_tiny_stroke_model(variant: str, strokes: int = 400, steps: int = 150) -> StrokeModel:
     actions, images = real_strokes(variant, strokes)
     keras.utils.set_random_seed(0)
-    model = StrokeModel(variant, curve_points=9, brush_units=16, pixel_units=8)
+    model = StrokeModel(variant, curve_points=9, brush_units=16, pixel_units=8, brush=BRUSH)  # learned BRUSH's strokes
     optimizer = keras.optimizers.Adam(3e-3)
 
     @tf.function

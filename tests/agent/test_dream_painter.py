@@ -4,9 +4,11 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from painting_dreams.agent import DreamPainter
+from painting_dreams.agent import DreamPainter, stroke_model_painter
 from painting_dreams.paint import MyPaintEnv
 from painting_dreams.paint.actions import ActionLayout
+from painting_dreams.world_model.stroke_model import StrokeModel
+from tests.conftest import BRUSH
 
 LAYOUT = ActionLayout("mnist", absolute=True)
 SIZE = LAYOUT.index("size")
@@ -42,7 +44,7 @@ def test_straight_through_paints_what_the_env_snaps_to_with_the_smooth_gradient(
 
 def test_the_env_snaps_at_the_same_threshold():
     def stroke(size):
-        env = MyPaintEnv(variant="mnist", stroke_mode=True, absolute=True, max_steps=1)
+        env = MyPaintEnv(variant="mnist", stroke_mode=True, absolute=True, max_steps=1, brush=BRUSH)
         env.reset(seed=0)
         action = np.array([0.2, 0.3, 0.8, 0.7, 0.6, 0.2, 0.9, size, 0.0], np.float32)
         out = env.step(action)[0]["stroke"]
@@ -63,3 +65,20 @@ def test_colour_actions_are_not_snapped_and_bad_modes_are_refused():
     np.testing.assert_array_equal(hard.numpy(), soft.numpy())
     with pytest.raises(ValueError, match="unknown discrete mode 'round'"):
         DreamPainter.from_function(render, "color", discrete="round")
+
+
+def test_a_painter_names_the_brush_real_mypaint_replays_it_with():
+    assert DreamPainter.from_function(_render, "mnist", brush=BRUSH).real_brush() == BRUSH
+    with pytest.raises(ValueError, match="this dream painter names no MyPaint brush"):
+        DreamPainter.from_function(_render, "mnist").real_brush()  # a stand-in that learned none cannot be replayed
+
+
+def test_a_stroke_model_painter_paints_with_the_brush_its_model_learned():
+    learned = StrokeModel("mnist", brush=BRUSH)
+    assert learned.painted_with == BRUSH and learned.get_config()["brush"] == BRUSH
+    assert stroke_model_painter(learned, "mnist").real_brush() == BRUSH
+    assert stroke_model_painter(learned, "mnist", brush=BRUSH).real_brush() == BRUSH
+    assert stroke_model_painter(StrokeModel("mnist"), "mnist", brush=BRUSH).real_brush() == BRUSH  # untrained: stands in
+    with pytest.raises(ValueError, match=r"learned the brush 'classic/dry_brush', but this painter is asked to paint "
+                                         r"with 'classic/charcoal'"):
+        stroke_model_painter(learned, "mnist", brush="classic/charcoal")

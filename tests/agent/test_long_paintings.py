@@ -11,12 +11,13 @@ from painting_dreams.agent.policy import paint_steps, rollout
 from painting_dreams.refine import _Refiner, dream_paint
 from painting_dreams.world_model.stroke_model import StrokeModel
 from tests.agent.conftest import TINY_POLICY
+from tests.conftest import BRUSH
 
 
 @pytest.fixture(scope="module")
 def colour_painter():
     keras.utils.set_random_seed(0)
-    return stroke_model_painter(StrokeModel("color"), "color", "alpha_over")
+    return stroke_model_painter(StrokeModel("color"), "color", "alpha_over", brush=BRUSH)
 
 
 SLOW = pytest.mark.slow  # the fast loop (-m "not slow") keeps one stroke per step and several (with a part-step)

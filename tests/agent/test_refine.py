@@ -6,6 +6,7 @@ import pytest
 from painting_dreams.paint.actions import ActionLayout
 from painting_dreams.refine import grid_start, keep_better, random_start, refine, refine_in_mypaint
 from tests.agent.conftest import STROKES
+from tests.conftest import BRUSH
 
 LAYOUT = ActionLayout("mnist", absolute=True)
 
@@ -40,7 +41,7 @@ def test_refinement_lowers_every_paintings_dream_mse_and_keeps_actions_valid(ref
 @pytest.mark.slow
 def test_keeping_the_better_never_makes_a_real_painting_worse(refined, paintings):
     start, result = refined
-    kept = keep_better(paintings, [start, result.actions], "mnist", progress=False)
+    kept = keep_better(paintings, [start, result.actions], "mnist", BRUSH, progress=False)
     assert kept.real_mse.shape == (len(paintings), 2)
     rows = np.arange(len(paintings))
     assert (kept.real_mse[rows, kept.winner] <= kept.real_mse[:, 0]).all()  # per image, not on the mean
@@ -70,7 +71,7 @@ def test_refining_with_mypaint_in_the_loop_keeps_each_images_best_real_painting(
         assert set(np.unique(result.actions[..., LAYOUT.index(field)])) <= {0.25, 0.75}
     from painting_dreams.paint.replay import replay_in_mypaint
 
-    np.testing.assert_array_equal(replay_in_mypaint(result.actions, "mnist", progress=False)[:, -1], result.real)
+    np.testing.assert_array_equal(replay_in_mypaint(result.actions, "mnist", BRUSH, progress=False)[:, -1], result.real)
     assert sorted(result.snapshots) == [0, 15, 40]
     assert not result.snapshots[0].refined.any() and (result.snapshots[0].real_mse == result.start_mse).all()
     assert (result.snapshots[40].real_mse <= result.snapshots[15].real_mse).all()  # the best so far only improves
@@ -111,7 +112,7 @@ def test_bad_actions_and_settings_are_refused_with_the_fix(mnist_painter, painti
     with pytest.raises(ValueError, match="learning_rate is 0"):
         refine(mnist_painter, paintings, start, steps=1, learning_rate=0, progress=False)
     with pytest.raises(ValueError, match="no candidates"):
-        keep_better(paintings, [], "mnist", progress=False)
+        keep_better(paintings, [], "mnist", BRUSH, progress=False)
 
 
 @pytest.mark.slow

@@ -1,10 +1,13 @@
 """Parallel generation: reproducible whatever the workers, chunked, errors reach the caller."""
 
+import hashlib
+
 import numpy as np
 import pytest
 
 from painting_dreams.episodes import EpisodeSpec, EpisodeStream, episode_seeds, roll_out_episode
-from painting_dreams.paint.libmypaint import MyPaintNotFoundError
+from painting_dreams.paint.libmypaint import MyPaintNotFoundError, find_brush
+from tests.conftest import BRUSH
 
 
 def generate(spec, episodes, seed, chunk_size, workers):
@@ -15,7 +18,7 @@ def generate(spec, episodes, seed, chunk_size, workers):
 
 @pytest.fixture(scope="module")
 def stroke_spec():
-    return EpisodeSpec("mnist", stroke_mode=True, steps=6)
+    return EpisodeSpec("mnist", stroke_mode=True, steps=6, brush=BRUSH)
 
 
 def test_same_seed_same_bytes_whatever_the_workers_and_chunks(stroke_spec):
@@ -42,8 +45,10 @@ def test_episodes_are_in_index_order_and_replay_from_their_seeds(stroke_spec):
 
 
 def test_stroke_episodes_replay_the_actions_of_canvas_episodes_with_the_same_seed():
-    _, canvas = generate(EpisodeSpec("color", stroke_mode=False, steps=3), 4, seed=2, chunk_size=4, workers=1)
-    _, stroke = generate(EpisodeSpec("color", stroke_mode=True, steps=5), 4, seed=2, chunk_size=4, workers=1)
+    _, canvas = generate(EpisodeSpec("color", stroke_mode=False, steps=3, brush=BRUSH), 4, seed=2, chunk_size=4,
+                         workers=1)
+    _, stroke = generate(EpisodeSpec("color", stroke_mode=True, steps=5, brush=BRUSH), 4, seed=2, chunk_size=4,
+                         workers=1)
     np.testing.assert_array_equal(stroke["actions"][:, :3], canvas["actions"])
     np.testing.assert_array_equal(stroke["start"][:, :3], canvas["start"])
 
@@ -53,6 +58,7 @@ def test_manifest_describes_the_stream(stroke_spec):
     assert stream.manifest == {
         "variant": "mnist", "stroke_mode": True, "steps": 6, "episodes": 3, "seed": 5, "width": 64,
         "height": 64, "brush": "classic/dry_brush", "chunk_size": 2,
+        "brush_sha256": hashlib.sha256(find_brush(BRUSH).read_bytes()).hexdigest(),  # the brush file it painted with
         "action_fields": ["end_x", "end_y", "control_x", "control_y", "pressure", "size", "jump"],
     }
 

@@ -4,25 +4,26 @@ import numpy as np
 import pytest
 
 from painting_dreams.episodes import EpisodeSpec, episode_seeds, roll_out_episode, roll_out_episodes
+from tests.conftest import BRUSH
 
 
 @pytest.fixture(scope="module")
 def mnist_stroke_env():
-    env = EpisodeSpec("mnist", stroke_mode=True, steps=20).make_env()
+    env = EpisodeSpec("mnist", stroke_mode=True, steps=20, brush=BRUSH).make_env()
     yield env
     env.close()
 
 
 @pytest.fixture(scope="module")
 def mnist_canvas_env():
-    env = EpisodeSpec("mnist", stroke_mode=False, steps=10).make_env()
+    env = EpisodeSpec("mnist", stroke_mode=False, steps=10, brush=BRUSH).make_env()
     yield env
     env.close()
 
 
 @pytest.mark.parametrize("variant, stroke_mode, fields", [("mnist", False, 7), ("color", True, 9)])
 def test_episode_keys_shapes_and_dtypes(variant, stroke_mode, fields):
-    spec = EpisodeSpec(variant, stroke_mode=stroke_mode, steps=4, width=32, height=24)
+    spec = EpisodeSpec(variant, stroke_mode=stroke_mode, steps=4, width=32, height=24, brush=BRUSH)
     env = spec.make_env()
     try:
         episode = roll_out_episode(env, seed=7)
@@ -80,7 +81,7 @@ def test_mnist_canvas_changes_exactly_on_painted_steps(mnist_canvas_env):
 
 
 def test_color_paints_every_step_but_the_first():
-    env = EpisodeSpec("color", stroke_mode=True, steps=5).make_env()
+    env = EpisodeSpec("color", stroke_mode=True, steps=5, brush=BRUSH).make_env()
     try:
         episode = roll_out_episode(env, seed=11)
     finally:
@@ -106,6 +107,8 @@ def test_episode_seeds_are_seedsequence_children():
 
 def test_spec_rejects_bad_values():
     with pytest.raises(ValueError, match="steps is 0"):
-        EpisodeSpec("mnist", steps=0)
+        EpisodeSpec("mnist", steps=0, brush=BRUSH)
     with pytest.raises(ValueError, match="unknown variant 'oil'"):
-        EpisodeSpec("oil")
+        EpisodeSpec("oil", brush=BRUSH)
+    with pytest.raises(TypeError, match="brush"):
+        EpisodeSpec("mnist")  # no default brush: a world names its own

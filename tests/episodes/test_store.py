@@ -8,6 +8,7 @@ from kedro.io.core import DatasetError
 
 from painting_dreams.datasets.episodes_dataset import EpisodesDataset
 from painting_dreams.episodes import EpisodeSpec, EpisodeStream, Episodes, write_episodes
+from tests.conftest import BRUSH
 
 
 class FakeEpisodes:
@@ -119,7 +120,7 @@ def test_chunks_must_agree(tmp_path):
 
 
 def test_dataset_round_trip_of_real_episodes(tmp_path):
-    spec = EpisodeSpec("mnist", stroke_mode=True, steps=3)
+    spec = EpisodeSpec("mnist", stroke_mode=True, steps=3, brush=BRUSH)
     stream = EpisodeStream(spec, episodes=5, seed=1, chunk_size=2, workers=1, progress=False)
     dataset = EpisodesDataset(filepath=str(tmp_path / "mnist" / "stroke"))
     assert not dataset.exists()

@@ -12,10 +12,11 @@ from painting_dreams.evaluation.blending import (
     paint_episode_strokes,
 )
 from painting_dreams.paint.replay import play
+from tests.conftest import BRUSH
 
 
 def canvas_episodes(variant: str, episodes: int = 4, steps: int = 6, seed: int = 5) -> dict:
-    spec = EpisodeSpec(variant=variant, stroke_mode=False, steps=steps)
+    spec = EpisodeSpec(variant=variant, stroke_mode=False, steps=steps, brush=BRUSH)
     env = spec.make_env()
     try:
         return roll_out_episodes(env, episode_seeds(seed, episodes), steps)
@@ -26,10 +27,10 @@ def canvas_episodes(variant: str, episodes: int = 4, steps: int = 6, seed: int =
 @pytest.mark.parametrize("variant", ["mnist", "color"])
 def test_replayed_strokes_rebuild_the_canvas_with_alpha_over(variant):
     e = canvas_episodes(variant)
-    strokes = play(e["actions"], variant, absolute=False, stroke_mode=True).strokes
+    strokes = play(e["actions"], variant, absolute=False, stroke_mode=True, brush=BRUSH).strokes
     assert strokes.shape == (4, 6, 64, 64, 4) and strokes.dtype == np.uint8
     assert (strokes[:, 0] == 0).all()  # the first move paints nothing
-    stroke_spec = EpisodeSpec(variant=variant, stroke_mode=True, steps=6)
+    stroke_spec = EpisodeSpec(variant=variant, stroke_mode=True, steps=6, brush=BRUSH)
     env = stroke_spec.make_env()
     np.testing.assert_array_equal(strokes, roll_out_episodes(env, episode_seeds(5, 4), 6)["strokes"])  # same jitter
     env.close()

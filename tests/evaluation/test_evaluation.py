@@ -15,21 +15,22 @@ from painting_dreams.evaluation import (
 )
 from painting_dreams.paint import MyPaintEnv
 from painting_dreams.paint.replay import replay_in_mypaint
+from tests.conftest import BRUSH
 
 
 def test_replay_matches_the_env_stroke_by_stroke():
     actions = np.random.default_rng(0).random((3, 4, 8 + 3)).astype(np.float32)
-    real = replay_in_mypaint(actions, "color", progress=False)
+    real = replay_in_mypaint(actions, "color", BRUSH, progress=False)
     assert real.shape == (3, 4, 64, 64, 3) and real.dtype == np.uint8
-    env = MyPaintEnv(variant="color", absolute=True)
+    env = MyPaintEnv(variant="color", absolute=True, brush=BRUSH)
     env.reset()
     for s in range(4):
         np.testing.assert_array_equal(env.step(actions[1, s])[0]["canvas"], real[1, s])
     assert (real[:, -1] < 250).any(axis=(1, 2, 3)).all()  # every image got paint
     with pytest.raises(ValueError, match=r"actions have 7 fields, but the absolute 'color' layout has 11"):
-        replay_in_mypaint(actions[..., :7], "color", progress=False)
+        replay_in_mypaint(actions[..., :7], "color", BRUSH, progress=False)
     with pytest.raises(ValueError, match=r"expected \(images, strokes, fields\)"):
-        replay_in_mypaint(actions[0], "color", progress=False)
+        replay_in_mypaint(actions[0], "color", BRUSH, progress=False)
 
 
 def test_scores_are_mses_and_flag_exploitation():

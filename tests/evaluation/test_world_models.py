@@ -14,6 +14,7 @@ from painting_dreams.world_model.compositors import premultiplied_over_white
 from painting_dreams.world_model.stroke_data import drawable_mask, unit_rgba
 from painting_dreams.world_model.stroke_renderers import StrokeModelPainter
 from painting_dreams.world_model.stroke_model import StrokeModel
+from tests.conftest import BRUSH
 
 
 class BlankPainter:
@@ -44,7 +45,7 @@ def test_blank_painter_scores_the_blank_baseline(mnist_episodes):
 
 
 def test_real_renderer_is_reproducible_and_jumps_paint_nothing():
-    render = stroke_renderer("mnist")
+    render = stroke_renderer("mnist", brush=BRUSH)
     action = np.array([0.8, 0.7, 0.6, 0.2, 0.9, 0.9, 0.0], np.float32)
     start = np.array([0.2, 0.3], np.float32)
     first = render(action, start)
@@ -73,7 +74,7 @@ def test_figures(mnist_episodes):
     assert (row(2) == 1.0).all() and (row(5) == 1.0).all()  # the blank painter's rows
     assert [rows.axes[6 * r].get_ylabel() for r in range(3)] == ["MyPaint\nepisode 0", "stroke model", "blank"]
 
-    sweep = sweep_figure(stroke_renderer("mnist"), painter, e["actions"][0, 1], e["start"][0, 1],
+    sweep = sweep_figure(stroke_renderer("mnist", brush=BRUSH), painter, e["actions"][0, 1], e["start"][0, 1],
                          "jump", np.linspace(0, 1, 5), "mnist")
     assert len(sweep.axes) == 2 * 5  # MyPaint above, the world model below, one column per value
     assert [ax.get_title() for ax in sweep.axes[:5]] == ["jump=0.00", "jump=0.25", "jump=0.50", "jump=0.75", "jump=1.00"]

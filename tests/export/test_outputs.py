@@ -13,6 +13,7 @@ from painting_dreams.export import paint_image, picture as picture_module, write
 from painting_dreams.files import OutputDirError, atomic_set, check_out_dir
 from painting_dreams.export.picture import gif_strokes
 from painting_dreams.world_model.stroke_model import StrokeModel
+from tests.conftest import BRUSH
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def paintings():
     policy = build_policy("color", filters=8, residual_blocks=1, action_embedding=8, dense_units=16, lstm_units=16)
-    painter = stroke_model_painter(StrokeModel("color"), "color", "alpha_over")
+    painter = stroke_model_painter(StrokeModel("color"), "color", "alpha_over", brush=BRUSH)
     rng = np.random.default_rng(0)
     return [paint_image(policy, painter, "color", rng.random((64, 64, 3)).astype(np.float32), strokes=3) for _ in range(2)]
 

@@ -19,6 +19,7 @@ from painting_dreams.commands import cli
 from painting_dreams.export import paint_image, write_painting
 from painting_dreams.files import atomic_set
 from painting_dreams.world_model.stroke_model import StrokeModel
+from tests.conftest import BRUSH
 
 SET = ["photo.gif", "photo.json", "photo.ora", "photo.png"]
 
@@ -26,7 +27,7 @@ SET = ["photo.gif", "photo.json", "photo.ora", "photo.png"]
 @pytest.fixture(scope="module")
 def painting():
     policy = build_policy("color", filters=8, residual_blocks=1, action_embedding=8, dense_units=16, lstm_units=16)
-    painter = stroke_model_painter(StrokeModel("color"), "color", "alpha_over")
+    painter = stroke_model_painter(StrokeModel("color"), "color", "alpha_over", brush=BRUSH)
     target = np.random.default_rng(0).random((64, 64, 3)).astype(np.float32)
     return paint_image(policy, painter, "color", target, strokes=3)
 

@@ -15,6 +15,7 @@ from painting_dreams.commands import choose_run, cli
 from painting_dreams.paint.replay import replay_in_mypaint
 from painting_dreams.export import paint_image, write_painting
 from painting_dreams.world_model.stroke_model import StrokeModel
+from tests.conftest import BRUSH
 
 RUNS = {"mnist_8": ("mnist", "mnist", 8), "kmnist_15": ("kmnist", "color", 15), "celeba_15": ("celeba", "color", 15),
         "celeba_50": ("celeba", "color", 50)}  # painter -> (dataset, variant, strokes), as find_agent gives choose_run
@@ -22,7 +23,7 @@ RUNS = {"mnist_8": ("mnist", "mnist", 8), "kmnist_15": ("kmnist", "color", 15), 
 
 def test_paint_image_writes_png_gif_json_and_ora(tmp_path):
     policy = build_policy("color", filters=8, residual_blocks=1, action_embedding=8, dense_units=16, lstm_units=16)
-    painter = stroke_model_painter(StrokeModel("color"), "color", "alpha_over")
+    painter = stroke_model_painter(StrokeModel("color"), "color", "alpha_over", brush=BRUSH)
     target = np.random.default_rng(0).random((64, 64, 3)).astype(np.float32)
     painting = paint_image(policy, painter, "color", target, strokes=5)
     old_umask = os.umask(0o022)
@@ -35,11 +36,12 @@ def test_paint_image_writes_png_gif_json_and_ora(tmp_path):
     assert {oct(p.stat().st_mode & 0o777) for p in paths.values()} == {"0o644"}
 
     # The PNG is what real MyPaint paints with the agent's actions.
-    canvas = replay_in_mypaint(painting.actions[None], "color", progress=False)[0, -1]
+    canvas = replay_in_mypaint(painting.actions[None], "color", BRUSH, progress=False)[0, -1]
     np.testing.assert_array_equal(np.asarray(Image.open(paths["png"])), canvas)
 
     record = json.loads(paths["json"].read_text())
     assert record["variant"] == "color" and len(record["strokes"]) == 5 and len(record["actions"]) == 5
+    assert painting.brush == record["brush"] == BRUSH  # the painter's brush painted it
     first = record["strokes"][0]
     assert set(first) == {"start", "end", "control", "pressure", "size", "jump", "rgb"}
     assert 0 <= first["pressure"] <= 0.8 and 0 <= first["size"] <= 2 and all(0 <= v <= 64 for v in first["end"])
@@ -49,6 +51,7 @@ def test_paint_image_writes_png_gif_json_and_ora(tmp_path):
 
     with zipfile.ZipFile(paths["ora"]) as ora:
         assert ora.read("mimetype") == b"image/openraster"
+        assert b'name="painting_dreams strokes (classic/dry_brush)"' in ora.read("stack.xml")  # named after its brush
         with ora.open("mergedimage.png") as f:
             merged = np.asarray(Image.open(f).convert("RGB")).astype(int)
     assert np.abs(merged - canvas).max() <= 1  # the strokes layer over white is MyPaint's painting
@@ -60,7 +63,7 @@ def test_refined_and_closed_loop_paintings_hold_the_strokes_painted_and_never_lo
     keras.utils.set_random_seed(0)
     policy = build_policy("color", filters=8, residual_blocks=1, action_embedding=8, dense_units=16, lstm_units=16,
                           strokes_per_step=2)
-    painter = stroke_model_painter(StrokeModel("color"), "color", "alpha_over")
+    painter = stroke_model_painter(StrokeModel("color"), "color", "alpha_over", brush=BRUSH)
     target = np.random.default_rng(0).random((64, 64, 3)).astype(np.float32)
     mse = lambda painting: float(((painting.real_steps[-1] / 255.0 - target) ** 2).mean())  # noqa: E731
     alone = paint_image(policy, painter, "color", target, strokes=4)
@@ -71,7 +74,7 @@ def test_refined_and_closed_loop_paintings_hold_the_strokes_painted_and_never_lo
     assert closed.mode["closed_loop"] and closed.dream_steps.shape == (4, 64, 64, 3)
     for painting in (refined, closed):  # the PNG and JSON hold the strokes actually painted
         paths = write_painting(painting, tmp_path / str(id(painting)), "p")
-        canvas = replay_in_mypaint(painting.actions[None], "color", progress=False)[0, -1]
+        canvas = replay_in_mypaint(painting.actions[None], "color", BRUSH, progress=False)[0, -1]
         np.testing.assert_array_equal(np.asarray(Image.open(paths["png"])), canvas)
         record = json.loads(paths["json"].read_text())
         np.testing.assert_allclose(record["actions"], painting.actions, atol=1e-6)  # rounded to 6 decimals

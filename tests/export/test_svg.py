@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from painting_dreams.commands import cli
 from painting_dreams.export.svg import strokes_svg
+from tests.conftest import BRUSH
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -19,14 +20,16 @@ def test_each_stroke_is_a_path_through_its_control_point_in_its_colour_and_width
                 "jump": False, "rgb": [200, 10, 30]},
                {"start": [0.0, 0.0], "end": [5.0, 5.0], "control": [2.0, 2.0], "pressure": 0.5, "size": 1.0,
                 "jump": True, "rgb": [0, 0, 0]}]  # a jump paints nothing
-    root = ET.fromstring(strokes_svg(strokes, 64, 48))
+    svg = strokes_svg(strokes, 64, 48, BRUSH)
+    assert "an approximation of MyPaint's classic/dry_brush" in svg
+    root = ET.fromstring(svg)
     assert root.get("width") == "64" and root.get("height") == "48" and root.find(f"{SVG}rect").get("fill") == "white"
     (path,) = root.findall(f"{SVG}path")
     x0, y0, bx, by, x1, y1 = (float(v) for v in re.findall(r"-?[0-9.]+", path.get("d")))
     mid = 0.25 * np.array([x0, y0]) + 0.5 * np.array([bx, by]) + 0.25 * np.array([x1, y1])  # the curve at t = 1/2
     np.testing.assert_allclose(mid, [30.0, 40.0], atol=0.01)
     assert path.get("stroke") == "rgb(200,10,30)" and float(path.get("stroke-width")) == pytest.approx(2 * math.e, abs=0.01)
-    assert float(path.get("stroke-opacity")) == pytest.approx((0.8 + 0.2 * 0.5) * 0.5, abs=1e-3)
+    assert float(path.get("stroke-opacity")) == pytest.approx((0.8 + 0.2 * 0.5) * 0.5, abs=1e-3)  # the dry brush's
 
 
 def test_paint_svg_writes_the_svg_with_the_other_files(blocks):

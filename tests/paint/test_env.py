@@ -13,6 +13,7 @@ from painting_dreams.paint import libmypaint
 from painting_dreams.paint.actions import ActionLayout
 from painting_dreams.paint.env import MyPaintEnv
 from painting_dreams.paint.strokes import pressure_ramp, quadratic_curve
+from tests.conftest import BRUSH
 
 
 def absolute_mnist(start, end, control, pressure=1.0, size=1.0, jump=0.0):
@@ -37,7 +38,7 @@ def distance_to_curve(mask: np.ndarray, curve: np.ndarray) -> np.ndarray:
 
 @pytest.fixture
 def env():
-    e = MyPaintEnv(variant="mnist", absolute=True)
+    e = MyPaintEnv(variant="mnist", absolute=True, brush=BRUSH)
     yield e
     e.close()
 
@@ -72,7 +73,7 @@ def test_stroke_darkens_its_path_and_nothing_far_from_it(env):
 
 
 def test_first_action_and_jump_paint_nothing():
-    env = MyPaintEnv(variant="mnist")
+    env = MyPaintEnv(variant="mnist", brush=BRUSH)
     obs, info = env.reset(seed=1)
     assert (obs["canvas"] == 255).all() and obs["canvas"].dtype == np.uint8
     obs, _, _, _, info = env.step(np.array([0.8, 0.8, 0.5, 0.2, 1, 1, 0], np.float32))
@@ -88,7 +89,7 @@ def test_first_action_and_jump_paint_nothing():
 
 
 def test_colour_changes_hue_and_size_changes_width():
-    env = MyPaintEnv(variant="color", absolute=True)
+    env = MyPaintEnv(variant="color", absolute=True, brush=BRUSH)
     painted = {}
     for name, rgb in {"red": (1, 0, 0), "blue": (0, 0, 1)}.items():
         env.reset(seed=0)
@@ -124,8 +125,8 @@ def test_mnist_variant_snaps_to_discrete_values():
 def test_stroke_mode_alpha_over_white_matches_painting_on_white():
     actions = [absolute_color((0.1, 0.2), (0.9, 0.7), (0.3, 0.9), size=0.6, rgb=(0.2, 0.6, 0.9)),
                absolute_color((0.5, 0.1), (0.4, 0.9), (0.9, 0.5), size=0.3, rgb=(0.9, 0.1, 0.1))]
-    on_white = MyPaintEnv(variant="color", absolute=True)
-    strokes = MyPaintEnv(variant="color", absolute=True, stroke_mode=True)
+    on_white = MyPaintEnv(variant="color", absolute=True, brush=BRUSH)
+    strokes = MyPaintEnv(variant="color", absolute=True, stroke_mode=True, brush=BRUSH)
     on_white.reset(seed=3)
     strokes.reset(seed=3)
     obs_white, _ = on_white.reset(seed=3)
@@ -159,7 +160,7 @@ def test_same_seed_and_actions_give_identical_pixels():
         env.reset(seed=11)
         return np.stack([env.step(a)[0]["canvas"] for a in actions])
 
-    first, second = MyPaintEnv(variant="color"), MyPaintEnv(variant="color")
+    first, second = MyPaintEnv(variant="color", brush=BRUSH), MyPaintEnv(variant="color", brush=BRUSH)
     a, b = roll_out(first), roll_out(second)
     np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(roll_out(first), a)  # again after reset in the same env
@@ -172,7 +173,7 @@ def test_same_seed_and_actions_give_identical_pixels():
                                     {"variant": "color", "absolute": True, "stroke_mode": True},
                                     {"stroke_mode": True, "width": 96, "height": 80}])
 def test_env_passes_gymnasium_check_env(kwargs):
-    env = gym.make(paint.ENV_ID, **kwargs)
+    env = gym.make(paint.ENV_ID, **kwargs, brush=BRUSH)
     check_env(env.unwrapped, skip_render_check=False)
     obs, _ = env.reset(seed=0)
     assert obs["canvas"].shape == (kwargs.get("height", 64), kwargs.get("width", 64), 3)
@@ -180,7 +181,7 @@ def test_env_passes_gymnasium_check_env(kwargs):
 
 
 def test_non_square_canvas_paints_across_tiles():
-    env = MyPaintEnv(variant="mnist", absolute=True, width=96, height=80)
+    env = MyPaintEnv(variant="mnist", absolute=True, width=96, height=80, brush=BRUSH)
     env.reset(seed=0)
     obs, *_ = env.step(absolute_mnist((0.05, 0.05), (0.95, 0.95), (0.5, 0.5)))
     canvas = obs["canvas"]
@@ -189,7 +190,7 @@ def test_non_square_canvas_paints_across_tiles():
 
 
 def test_truncates_after_max_steps_and_rewards_progress_to_target():
-    env = MyPaintEnv(variant="mnist", absolute=True, max_steps=2)
+    env = MyPaintEnv(variant="mnist", absolute=True, max_steps=2, brush=BRUSH)
     target = np.full((64, 64, 3), 255, np.uint8)
     target[30:34, 8:56] = 0  # a horizontal bar
     env.reset(seed=0, options={"target": target})
@@ -214,7 +215,7 @@ def test_truncates_after_max_steps_and_rewards_progress_to_target():
     ],
 )
 def test_bad_actions_raise_value_error_naming_the_field(action, message):
-    env = MyPaintEnv(variant="mnist")
+    env = MyPaintEnv(variant="mnist", brush=BRUSH)
     env.reset(seed=0)
     with pytest.raises(ValueError, match=message):
         env.step(np.array(action, dtype=np.float64))
@@ -223,11 +224,13 @@ def test_bad_actions_raise_value_error_naming_the_field(action, message):
 
 def test_bad_arguments_are_explained():
     with pytest.raises(ValueError, match=r"unknown variant 'oil'.*mnist, color"):
-        MyPaintEnv(variant="oil")
+        MyPaintEnv(variant="oil", brush=BRUSH)
     with pytest.raises(ValueError, match="max_steps is 0"):
-        MyPaintEnv(max_steps=0)
+        MyPaintEnv(max_steps=0, brush=BRUSH)
     with pytest.raises(libmypaint.MyPaintNotFoundError, match="apt-get install -y libmypaint-1.5-1 mypaint-brushes"):
         MyPaintEnv(brush="classic/no_such_brush")
+    with pytest.raises(ValueError, match=r"brush is None: give an installed MyPaint brush name"):
+        MyPaintEnv(variant="mnist")  # no default brush: a world names the one its painters learned
 
 
 def test_missing_library_says_what_to_install(monkeypatch):
@@ -260,7 +263,7 @@ def test_surface_reads_fix15_and_frees_cleanly():
     ],
 )
 def test_only_real_numbers_are_actions_and_errors_show_every_digit(action, message):
-    env = MyPaintEnv(variant="mnist")
+    env = MyPaintEnv(variant="mnist", brush=BRUSH)
     env.reset(seed=0)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no ComplexWarning: refused before any conversion

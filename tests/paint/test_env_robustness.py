@@ -7,16 +7,20 @@ import subprocess
 import sys
 import textwrap
 
+from tests.conftest import BRUSH
+
 
 def _run(code: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True, timeout=120)
+    """Run ``code`` in a new Python, with ``BRUSH`` (the tests' MyPaint brush) defined."""
+    code = f"BRUSH = {BRUSH!r}\n" + textwrap.dedent(code)
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
 
 
 def test_stepping_or_resetting_a_closed_env_raises_a_clear_error():
     result = _run("""
         import numpy as np
         from painting_dreams.paint import MyPaintEnv
-        env = MyPaintEnv(variant="color")
+        env = MyPaintEnv(variant="color", brush=BRUSH)
         env.reset(seed=0)
         env.close()
         env.close()  # twice is harmless
@@ -35,7 +39,7 @@ def test_one_env_stepped_from_two_threads_paints_every_stroke_without_crashing()
         import threading
         import numpy as np
         from painting_dreams.paint import MyPaintEnv
-        env = MyPaintEnv(variant="color", absolute=True, max_steps=10**6)
+        env = MyPaintEnv(variant="color", absolute=True, max_steps=10**6, brush=BRUSH)
         env.reset(seed=0)
         rng = np.random.default_rng(0)
         actions = rng.random((2, 300, env.layout.size)).astype(np.float32)
@@ -64,11 +68,11 @@ def test_impossible_sizes_and_brush_settings_are_refused_before_libmypaint_sees_
                  dict(dtime=float("nan")), dict(dtime=-1)]
         for kwargs in cases:
             try:
-                MyPaintEnv(**kwargs)
+                MyPaintEnv(**kwargs, brush=BRUSH)
                 print("accepted", kwargs)
             except ValueError as exc:
                 print("refused:", exc)
-        env = MyPaintEnv(width=8192, height=1)  # the largest side is allowed
+        env = MyPaintEnv(width=8192, height=1, brush=BRUSH)  # the largest side is allowed
         env.close()
         print("done")
     """)
@@ -87,11 +91,11 @@ def test_impossible_sizes_and_brush_settings_are_refused_before_libmypaint_sees_
 def test_a_closed_brush_or_surface_of_the_binding_raises_instead_of_crashing():
     result = _run("""
         from painting_dreams.paint.libmypaint import Brush, Surface
-        brush, surface = Brush.from_name("classic/dry_brush"), Surface(64, 64)
+        brush, surface = Brush.from_name(BRUSH), Surface(64, 64)
         surface.clear()
         surface.stroke(brush, [(10.0, 10.0, 0.8), (40.0, 40.0, 0.8)], 0.1)
         assert surface.pixels().min() < 1 << 15  # painted while open
-        other = Brush.from_name("classic/dry_brush")
+        other = Brush.from_name(BRUSH)
         other.close()
         calls = {"stroke with a closed brush": lambda: surface.stroke(other, [(1.0, 1.0, 0.5)], 0.1),
                  "set_base_value": lambda: other.set_base_value("radius_logarithmic", 1.0),
@@ -126,8 +130,8 @@ def test_max_steps_must_be_a_whole_number_and_an_env_pickles_as_its_arguments():
 
     for value in ("5", float("nan"), 2.5, True, 0):
         with pytest.raises(ValueError, match=rf"max_steps is {value!r} \({type(value).__name__}\): give a whole number"):
-            MyPaintEnv(max_steps=value)
-    env = MyPaintEnv(variant="color", width=32, height=48, max_steps=3, absolute=True)
+            MyPaintEnv(max_steps=value, brush=BRUSH)
+    env = MyPaintEnv(variant="color", width=32, height=48, max_steps=3, absolute=True, brush=BRUSH)
     action = np.array([0.1, 0.2, 0.9, 0.8, 0.5, 0.1, 0.7, 0.6, 0.9, 0.2, 0.3], np.float32)
     env.reset(seed=0)
     painted = env.step(action)[0]["canvas"]

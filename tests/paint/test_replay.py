@@ -5,6 +5,7 @@ import pytest
 
 from painting_dreams.paint import MyPaintEnv
 from painting_dreams.paint.replay import play, replay_in_mypaint, stroke_renderer
+from tests.conftest import BRUSH
 
 
 def _actions(fields: int, episodes: int = 2, steps: int = 4, seed: int = 0) -> np.ndarray:
@@ -13,22 +14,22 @@ def _actions(fields: int, episodes: int = 2, steps: int = 4, seed: int = 0) -> n
 
 def test_play_paints_what_stepping_the_env_paints():
     actions = _actions(11)
-    played = play(actions, "color")
+    played = play(actions, "color", brush=BRUSH)
     assert played.canvases.shape == (2, 4, 64, 64, 3) and played.strokes is None and played.layers is None
-    env = MyPaintEnv(variant="color", absolute=True, max_steps=4)
+    env = MyPaintEnv(variant="color", absolute=True, max_steps=4, brush=BRUSH)
     for i, episode in enumerate(actions):
         env.reset(seed=i)
         for t, action in enumerate(episode):
             np.testing.assert_array_equal(played.canvases[i, t], env.step(action)[0]["canvas"])
     env.close()
-    np.testing.assert_array_equal(replay_in_mypaint(actions, "color", progress=False), played.canvases)
+    np.testing.assert_array_equal(replay_in_mypaint(actions, "color", BRUSH, progress=False), played.canvases)
     assert played.canvases[:, -1].min() < 200  # something was painted
     np.testing.assert_allclose(played.start, actions[..., :2], atol=1e-6)  # absolute: the action's own start
 
 
 def test_the_layer_holds_the_strokes_alone_and_over_white_is_the_painting():
     actions = _actions(11, episodes=1, steps=6, seed=3)
-    played = play(actions, "color", layer=True)
+    played = play(actions, "color", layer=True, brush=BRUSH)
     layer = played.layers[0].astype(np.float64) / 255.0
     assert layer.shape == (64, 64, 4) and layer[..., 3].min() == 0.0 and layer[..., 3].max() > 0.5
     over_white = layer[..., :3] * layer[..., 3:] + (1.0 - layer[..., 3:])
@@ -38,7 +39,7 @@ def test_the_layer_holds_the_strokes_alone_and_over_white_is_the_painting():
 def test_stroke_mode_gives_each_stroke_alone_and_a_relative_layout_moves_first():
     actions = _actions(7, episodes=2, steps=5, seed=4)
     actions[..., 6] = 0.0  # no jumps
-    played = play(actions, "mnist", absolute=False, stroke_mode=True)
+    played = play(actions, "mnist", absolute=False, stroke_mode=True, brush=BRUSH)
     assert played.strokes.shape == (2, 5, 64, 64, 4)
     assert not played.painted[:, 0].any() and played.painted[:, 1:].all()  # the first action only moves the brush
     assert played.strokes[:, 0].max() == 0 and (played.strokes[:, 1:, ..., 3] > 0).any(axis=(2, 3)).all()
@@ -49,7 +50,7 @@ def test_stroke_mode_gives_each_stroke_alone_and_a_relative_layout_moves_first()
 
 
 def test_a_stroke_renderer_paints_the_same_pixels_every_call():
-    render = stroke_renderer("mnist")
+    render = stroke_renderer("mnist", brush=BRUSH)
     action = np.array([0.8, 0.7, 0.5, 0.2, 0.9, 0.9, 0.0], np.float32)
     first, again = render(action, np.array([0.2, 0.3], np.float32)), render(action, np.array([0.2, 0.3], np.float32))
     render.close()
@@ -64,6 +65,6 @@ def test_a_stroke_renderer_paints_the_same_pixels_every_call():
 ])
 def test_bad_actions_are_refused_with_the_fix(actions, message):
     with pytest.raises(ValueError, match=message):
-        play(actions, "color")
+        play(actions, "color", brush=BRUSH)
 
 

@@ -1,9 +1,9 @@
 """A catalog for the world-model pipelines, as conf/ declares it, rooted in a temporary folder.
 
-The entries of ``conf/base/catalog_world_model.yml`` with ``${globals:out}`` pointing to the
-test's folder, the episodes written by the ``small_episodes`` fixture with their split as the
-episodes pipeline makes it (the last quarter held out), and the quick parameters shrunk to a few
-seconds of training.
+The entries of ``conf/base/catalog_world_model.yml`` (dataset factories, ``{world}.vae``...) with
+``${globals:out}`` pointing to the test's folder, the episodes written by the ``small_episodes`` fixture
+with their split as the episodes pipeline makes it (the last quarter held out), and the quick parameters
+shrunk to a few seconds of training, with the quick inventory's ``worlds`` (``params:worlds.<world>``).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import yaml
 from kedro.config import OmegaConfigLoader
 from kedro.io import DataCatalog, MemoryDataset
 
+from painting_dreams.config_loader import project_parameters
 from painting_dreams.datasets.episodes_dataset import EpisodesDataset
 from painting_dreams.pipelines.episodes.nodes import split_stroke_episodes
 
@@ -40,10 +41,11 @@ def _merge(base: dict, override: dict) -> dict:
 
 
 def tiny_parameters(tmp_path: Path) -> dict:
-    """The quick parameters of the world-model pipelines, shrunk (TensorBoard logs under ``tmp_path``)."""
-    parameters = OmegaConfigLoader(conf_source=str(PROJECT_ROOT / "conf"), base_env="base",
-                                   default_run_env="quick")["parameters"]
+    """The quick parameters of the world-model pipelines, shrunk (TensorBoard logs under ``tmp_path``), and the
+    quick inventory's worlds."""
+    parameters = project_parameters(PROJECT_ROOT, "quick")
     tiny = {name: _merge(parameters[name], TINY[name]) for name in TINY}
+    tiny["worlds"] = parameters["worlds"]
     tiny["world_model"]["tensorboard_dir"] = str(tmp_path / "tensorboard")
     for sweep in tiny["world_model_report"]["sweeps"].values():
         sweep["steps"] = 3
@@ -63,12 +65,12 @@ def world_model_catalog(tmp_path: Path, episodes: dict[str, dict[str, Path]], pa
     """The world-model catalog entries under ``tmp_path``, the given episode folders and parameters."""
     text = (PROJECT_ROOT / "conf" / "base" / "catalog_world_model.yml").read_text()
     catalog = DataCatalog.from_config(yaml.safe_load(text.replace("${globals:out}", str(tmp_path))))
-    for variant, kinds in episodes.items():
+    for world, kinds in episodes.items():
         for kind, path in kinds.items():
-            catalog[f"{variant}.{kind}_episodes"] = EpisodesDataset(filepath=str(path))
-        split = split_stroke_episodes(catalog[f"{variant}.stroke_episodes"].load(),
+            catalog[f"{world}.{kind}_episodes"] = EpisodesDataset(filepath=str(path))
+        split = split_stroke_episodes(catalog[f"{world}.stroke_episodes"].load(),
                                       {"held_out_fraction": HELD_OUT_FRACTION})
-        catalog[f"{variant}.episode_split"] = MemoryDataset(split)
+        catalog[f"{world}.episode_split"] = MemoryDataset(split)
     for name, value in parameters.items():
         for key, dataset in parameter_datasets(name, value).items():
             catalog[key] = dataset

@@ -1,5 +1,6 @@
 """Loading shipped painters: safe mode, cards checked, missing and corrupt files named."""
 
+import hashlib
 import json
 
 import keras
@@ -7,8 +8,12 @@ import numpy as np
 import pytest
 
 from painting_dreams.agent import build_policy, paint_targets
+from painting_dreams.paint.libmypaint import find_brush
 from painting_dreams.shipped import ShippedPainterError, cards, load
 from painting_dreams.world_model.stroke_model import StrokeModel
+from tests.conftest import BRUSH
+
+BRUSH_SHA256 = hashlib.sha256(find_brush(BRUSH).read_bytes()).hexdigest()  # the installed brush file's
 
 TINY = {"filters": 8, "residual_blocks": 1, "action_embedding": 8, "dense_units": 16, "lstm_units": 16}
 
@@ -20,11 +25,12 @@ def folder(tmp_path_factory):
     (folder / "cards").mkdir()
     keras.utils.set_random_seed(0)
     build_policy("color", strokes_per_step=2, canvas_resolution=32, **TINY).save(folder / "tiny_5.keras")
-    model = StrokeModel("color")
+    model = StrokeModel("color", brush=BRUSH, brush_sha256=BRUSH_SHA256)
     model((np.zeros((1, 2), np.float32), np.zeros((1, 9), np.float32)))
     model.save(folder / "color_stroke_model.keras")
     for name, strokes in (("tiny_3", 3), ("tiny_5", 5)):
-        card = {"name": name, "strokes": strokes, "variant": "color", "policy": "tiny_5.keras",
+        card = {"name": name, "strokes": strokes, "variant": "color", "world": "color", "brush": BRUSH,
+                "brush_sha256": BRUSH_SHA256, "policy": "tiny_5.keras",
                 "stroke_model": "color_stroke_model.keras", "compositor": "alpha_over",
                 "discrete_actions": "straight_through", "fixed_fields": {}, "dataset": "celeba",
                 "targets": {"kind": "faces", "image_size": 64, "crop_size": 178, "crop_centre": [89, 121]},
@@ -37,6 +43,7 @@ def test_names_share_a_policy_and_paint_their_own_stroke_counts(folder):
     assert sorted(cards(folder)) == ["tiny_3", "tiny_5"]
     three, five = load("tiny_3", folder), load("tiny_5", folder)
     assert (three.strokes, five.strokes, three.variant) == (3, 5, "color")
+    assert three.painter.real_brush() == five.painter.real_brush() == BRUSH  # the card's brush
     targets = np.random.default_rng(0).random((2, 64, 64, 3)).astype(np.float32)
     a3, _ = paint_targets(three.policy, three.painter, targets, three.strokes)
     a5, _ = paint_targets(five.policy, five.painter, targets, five.strokes)
@@ -71,6 +78,8 @@ def test_unknown_missing_and_corrupt_files_are_named(folder, tmp_path):
     ({"compositor": "multiply"}, r"has compositor 'multiply': it must be darker_of, darkness_mask or alpha_over"),
     ({"fixed_fields": {"jump": 0.0}}, r"fixes \['jump'\], not fields of the color layout \(start_x, "),
     ({"fixed_fields": {"red": 2}}, r"has fixed_fields \{'red': 2\}: it must be an object of action fields and values"),
+    ({"brush": ""}, r"has brush '': it must be the MyPaint brush it paints with, e.g. classic/dry_brush"),
+    ({"brush_sha256": "23ce88"}, r"has brush_sha256 '23ce88': it must be the SHA-256 of the brush file it learned"),
 ])
 def test_a_card_that_does_not_fit_the_schema_is_named_with_its_value(folder, tmp_path, change, message):
     (tmp_path / "cards").mkdir()
@@ -99,4 +108,21 @@ def test_another_painters_model_copied_over_one_is_refused_by_its_checksum(folde
     del card["files_sha256"]  # without checksums, the wrong model is still refused by what it is
     (tmp_path / "cards" / "tiny_3.json").write_text(json.dumps(card))
     with pytest.raises(ShippedPainterError, match=r"tiny_3"):
+        load("tiny_3", tmp_path)
+
+
+def test_a_painter_whose_brush_is_not_installed_as_it_learned_it_is_refused(folder, tmp_path):
+    import shutil
+
+    (tmp_path / "cards").mkdir()
+    for name in ("tiny_5.keras", "color_stroke_model.keras"):
+        shutil.copy(folder / name, tmp_path / name)
+    card = json.loads((folder / "cards" / "tiny_3.json").read_text())
+    (tmp_path / "cards" / "tiny_3.json").write_text(json.dumps({**card, "brush_sha256": "0" * 64}))
+    with pytest.raises(ShippedPainterError, match=r"the shipped painter tiny_3 learned the MyPaint brush "
+                                                  r"'classic/dry_brush', but .*dry_brush.myb is another brush file"):
+        load("tiny_3", tmp_path)
+    (tmp_path / "cards" / "tiny_3.json").write_text(json.dumps({**card, "brush": "classic/no_such_brush"}))
+    with pytest.raises(ShippedPainterError, match=r"the shipped painter tiny_3 paints with the MyPaint brush "
+                                                  r"'classic/no_such_brush', which is not installed"):
         load("tiny_3", tmp_path)

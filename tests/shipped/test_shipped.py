@@ -1,5 +1,6 @@
 """The painters that ship with the package: all five names load in safe mode and paint from any folder."""
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -9,7 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from painting_dreams.paint.libmypaint import find_brush
 from painting_dreams.shipped import HERE, cards, load
+from tests.conftest import BRUSH
 
 NAMES = ["mnist_8", "kmnist_15", "celeba_15", "celeba_30", "celeba_50"]
 BIN = Path(sys.executable).parent
@@ -23,8 +26,11 @@ def test_the_five_painters_ship_with_cards_and_load_in_safe_mode():
         assert card["strokes"] == int(name.rsplit("_", 1)[1]) and card["variant"] == ("mnist" if name == "mnist_8" else "color")
         assert 0 < card["test_mse"]["dream"] < card["test_mse"]["real"] < 0.05 and card["steps"] > 1000
         assert card["licence"] and card["date"] and card["training_minutes"] > 0
+        assert (card["world"], card["brush"]) == (card["variant"], BRUSH)  # the bundled worlds' dry brush
+        assert card["brush_sha256"] == hashlib.sha256(find_brush(BRUSH).read_bytes()).hexdigest()  # as installed
         painter = load(name)
         assert painter.strokes == card["strokes"] and painter.policy.name.startswith("spiral_policy")
+        assert painter.painter.real_brush() == BRUSH
         assert set(card["files_sha256"]) == {card["policy"], card["stroke_model"]}  # checked when loaded
     assert shipped["celeba_30"]["policy"] == shipped["celeba_50"]["policy"]  # one agent, two stroke counts
     assert sum(p.stat().st_size for p in HERE.glob("*.keras")) < 40e6
@@ -46,3 +52,22 @@ def test_paint_works_from_a_folder_outside_the_project(tmp_path):
     painted = np.asarray(Image.open(tmp_path / "out" / "blocks.png")).astype(float) / 255
     target = np.asarray(Image.fromarray(image).resize((64, 64), Image.BILINEAR)).astype(float) / 255
     assert ((painted - target) ** 2).mean() < 0.5 * ((1.0 - target) ** 2).mean()  # far closer than a blank sheet
+
+
+def test_models_names_each_painters_brush_and_brushes_lists_the_installed_ones():
+    from click.testing import CliRunner
+
+    from painting_dreams.commands import cli
+
+    result = CliRunner().invoke(cli, ["models"])
+    assert result.exit_code == 0, result.output
+    header, *rows = result.stdout.splitlines()
+    assert header.split()[:4] == ["name", "strokes", "paint", "brush"]
+    for name in NAMES:
+        (row,) = [line for line in rows if line.startswith(f"{name} ")]
+        assert row.split()[3] == BRUSH, row
+    result = CliRunner().invoke(cli, ["brushes", "--paths"])
+    assert result.exit_code == 0, result.output
+    listed = dict(line.split() for line in result.stdout.splitlines())
+    assert listed[BRUSH] == str(find_brush(BRUSH)) and "classic/charcoal" in listed
+    assert result.stderr.endswith(f"{len(listed)} brushes; a world may also name a .myb file by its path\n")

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from painting_dreams.paint import MyPaintEnv
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import BRUSH, PROJECT_ROOT
 
 
 def training_params(model: str, **overrides) -> dict:
@@ -20,7 +20,7 @@ def make_stroke_episodes(variant: str, episodes: int, steps: int = 20, seed: int
 
     Non-absolute env, so the first step of each episode only moves the brush, as in the data.
     """
-    env = MyPaintEnv(variant=variant, stroke_mode=True, max_steps=steps)
+    env = MyPaintEnv(variant=variant, stroke_mode=True, max_steps=steps, brush=BRUSH)
     rng = np.random.default_rng(seed)
     size = env.layout.size
     out = {

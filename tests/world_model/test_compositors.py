@@ -13,6 +13,7 @@ from painting_dreams.world_model.compositors import (
     composite_darkness_mask,
     premultiplied_over_white,
 )
+from tests.conftest import BRUSH
 
 RNG = np.random.default_rng(0)
 CANVAS = RNG.random((2, 64, 64, 3)).astype(np.float32)
@@ -83,7 +84,7 @@ def test_composite_rejects_unknown_method_and_missing_colour():
 
 @pytest.mark.parametrize("variant", ["mnist", "color"])
 def test_premultiplied_over_white_matches_the_env_canvas(variant):
-    env = MyPaintEnv(variant=variant, absolute=True, stroke_mode=True)
+    env = MyPaintEnv(variant=variant, absolute=True, stroke_mode=True, brush=BRUSH)
     env.reset()
     action = np.full(env.layout.size, 0.3, np.float32)
     action[:6] = [0.2, 0.3, 0.8, 0.7, 0.6, 0.1]  # start, end, control
@@ -101,8 +102,8 @@ def test_alpha_over_matches_mypaint_painting_on_a_canvas(variant):
     paints stroke 1 too (then discards it) so stroke 2 gets the same jitter in both envs. What
     is left is uint8 rounding of the canvas, stroke and result (1.25/255 to 1.63/255 measured).
     """
-    canvas_env = MyPaintEnv(variant=variant, absolute=True)
-    stroke_env = MyPaintEnv(variant=variant, absolute=True, stroke_mode=True)
+    canvas_env = MyPaintEnv(variant=variant, absolute=True, brush=BRUSH)
+    stroke_env = MyPaintEnv(variant=variant, absolute=True, stroke_mode=True, brush=BRUSH)
     rng = np.random.default_rng(3)
     for _ in range(8):
         first, second = rng.random((2, canvas_env.layout.size)).astype(np.float32)

@@ -6,6 +6,7 @@ import pytest
 import tensorflow as tf
 
 from painting_dreams.paint.actions import ActionLayout
+from painting_dreams.paint.libmypaint import brush_digest
 from painting_dreams.paint.strokes import quadratic_curve
 from painting_dreams.world_model.stroke_model import (
     StrokeModel,
@@ -14,13 +15,15 @@ from painting_dreams.world_model.stroke_model import (
     quadratic_curve_points,
 )
 from painting_dreams.world_model.training import train_stroke_model
+from tests.conftest import BRUSH
 from tests.world_model.conftest import training_params
 
 
 @pytest.fixture(scope="module")
 def trained(mnist_episodes):
     e = mnist_episodes
-    params = training_params("stroke_model", variant="mnist", epochs=4, validation_fraction=0.2)
+    params = training_params("stroke_model", variant="mnist", brush=BRUSH, brush_sha256=brush_digest(BRUSH), epochs=4,
+                             validation_fraction=0.2)  # the episodes' layout and brush
     return train_stroke_model(e["strokes"], e["actions"], e["start"], e["painted"], params, progress=False)
 
 
@@ -78,4 +81,5 @@ def test_save_and_load_give_identical_strokes(trained, tmp_path):
     model.save(tmp_path / "stroke_model.keras")
     loaded = keras.saving.load_model(tmp_path / "stroke_model.keras")
     assert loaded.get_config() == model.get_config()
+    assert (loaded.painted_with, loaded.brush_sha256) == (BRUSH, brush_digest(BRUSH))  # the brush it learned
     np.testing.assert_array_equal(loaded((starts, actions)), model((starts, actions)))

@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from painting_dreams.paint.libmypaint import brush_digest
 from painting_dreams.world_model.stroke_data import drawable_mask, stroke_examples
 from painting_dreams.world_model.training import split_validation, train_mdn_rnn, train_stroke_model
+from tests.conftest import BRUSH
 from tests.world_model.conftest import training_params
 
 
@@ -49,7 +51,8 @@ def test_missing_params_point_to_conf():
 
 def test_tensorboard_scalars_are_written(color_episodes, tmp_path):
     e = color_episodes
-    params = training_params("stroke_model", variant="color", epochs=2, validation_fraction=0.25, log_every_steps=1)
+    params = training_params("stroke_model", variant="color", brush=BRUSH, brush_sha256=brush_digest(BRUSH), epochs=2,
+                             validation_fraction=0.25, log_every_steps=1)
     _, history = train_stroke_model(e["strokes"], e["actions"], e["start"], e["painted"], params,
                                     log_dir=str(tmp_path), progress=False)
     assert set(history) >= {"loss", "mse", "painted_mse", "val_loss", "seconds"}
@@ -60,3 +63,10 @@ def test_tensorboard_scalars_are_written(color_episodes, tmp_path):
         for value in event.summary.value
     }
     assert {"stroke_model/batch/loss", "stroke_model/epoch/loss", "stroke_model/epoch/val_loss"} <= tags
+
+
+def test_an_unknown_stroke_model_architecture_is_named():
+    params = training_params("stroke_model", variant="mnist", brush=BRUSH, brush_sha256=None, architecture="unet")
+    with pytest.raises(ValueError, match=r"unknown stroke-model architecture 'unet': choose one of curve_mlp"):
+        train_stroke_model(np.zeros((1, 2, 64, 64, 4), np.uint8), np.zeros((1, 2, 7), np.float32),
+                           np.zeros((1, 2, 2), np.float32), np.ones((1, 2), bool), params, progress=False)

@@ -18,26 +18,34 @@ from painting_dreams.datasets import KerasModelDataset
 from painting_dreams.pipelines.agent import create_pipeline
 from painting_dreams.pipelines.agent.pipeline import configured_runs
 from tests.agent.conftest import TINY_CRITIC, TINY_POLICY, TINY_TRAINING, real_paintings, train_tiny_stroke_model
+from tests.conftest import BRUSH, use_project_inventory
 
 OUTPUTS = {"agent_policy", "agent_history", "agent_mse_plot", "cma_history", "agent_scores"}
-CATALOG_KEYS = {"{variant}.stroke_model", *(f"{{run}}.{name}" for name in OUTPUTS)}  # the painter: world_model's
+CATALOG_KEYS = {"{world}.stroke_model", *(f"{{run}}.{name}" for name in OUTPUTS)}  # the painter: world_model's
+BUNDLED = {"mnist_8", "kmnist_15", "celeba_15", "celeba_30", "celeba_50"}  # conf/base's runs
+# A run's block as the inventory completes it (painting_dreams.inventory.check_run).
+CELEBA = {"name": "celeba_3", "dataset": "celeba", "world": "color", "layout": "color", "brush": BRUSH,
+          "preparation": {"kind": "faces", "image_size": 64, "crop_size": 178, "crop_centre": [89, 121]},
+          "run_dir": "x"}
 
 
-def test_each_run_has_its_own_namespace_and_painter():
+def test_each_run_has_its_own_namespace_and_painter(project_params):
     RUNS = configured_runs()
     pipeline = create_pipeline()
-    assert {n.namespace for n in pipeline.nodes} == set(RUNS) == {"mnist_8", "kmnist_15", "celeba_15", "celeba_30",
-                                                                    "celeba_50"}
+    assert {n.namespace for n in pipeline.nodes} == set(RUNS) == set(project_params["runs"]) >= BUNDLED
+    assert {name: (run.dataset, run.world) for name, run in RUNS.items()} == {
+        name: (block["dataset"], block["world"]) for name, block in project_params["runs"].items()}
     mnist = create_pipeline(runs=["mnist_8"])
-    assert mnist.inputs() == {"mnist.targets", "mnist.stroke_model", "params:agent.defaults", "params:agent.runs.mnist_8"}
+    assert mnist.inputs() == {"mnist.targets", "mnist.stroke_model", "params:agent.defaults", "params:runs.mnist_8"}
     assert mnist.outputs() == {f"mnist_8.{name}" for name in OUTPUTS - {"agent_policy", "agent_history"}}
-    assert "color.stroke_model" in create_pipeline(runs=["celeba_50"]).inputs()
+    assert "color.stroke_model" in create_pipeline(runs=["celeba_50"]).inputs()  # the stroke model of its world
     with pytest.raises(ValueError, match="unknown agent runs \\['svhn_8'\\]"):
         create_pipeline(runs=["svhn_8"])
 
 
 @pytest.mark.parametrize("env", ["base", "quick"])
 def test_catalog_and_parameters_cover_every_run(project_root: Path, env: str):
+    params = use_project_inventory(env)  # the pipelines are built from this environment's inventory
     config = OmegaConfigLoader(conf_source=str(project_root / "conf"), base_env="base", default_run_env=env)
     out = config["globals"]["out"]
     catalog_config = {k: v for k, v in config["catalog"].items() if k in CATALOG_KEYS}
@@ -50,18 +58,23 @@ def test_catalog_and_parameters_cover_every_run(project_root: Path, env: str):
     assert str(catalog["mnist_8.agent_policy"]._describe()["filepath"]) == f"{out}/06_models/agent/mnist_8/policy.keras"
     assert str(catalog["mnist.stroke_model"]._describe()["filepath"]) == f"{out}/06_models/mnist_stroke_model.keras"
 
-    agent = config["parameters"]["agent"]
+    agent, runs = params["agent"], params["runs"]
     base = yaml.safe_load((project_root / "conf/base/parameters_agent.yml").read_text())["agent"]
+    inventory = yaml.safe_load((project_root / "conf/base/inventory.yml").read_text())
     RUNS = configured_runs()  # the pipelines' wiring
-    assert set(agent["runs"]) == set(RUNS)
+    assert set(runs) == set(RUNS) >= set(inventory["runs"]) == BUNDLED
+    assert set(agent) == {"defaults"}  # the runs live in the inventory
     assert set(agent["defaults"]) == set(base["defaults"])
     assert set(agent["defaults"]["training"]) == set(base["defaults"]["training"]), "quick must restate every key"
-    for run, block in agent["runs"].items():
+    for run, block in runs.items():
         params = run_parameters(agent["defaults"], block)
         config = TrainingConfig.from_params(params["training"])
         assert config.strokes == int(run.rsplit("_", 1)[1])
-        assert params["variant"] == RUNS[run].variant
+        assert params["world"] == RUNS[run].world and params["layout"] == runs[run]["layout"]
         assert params["dataset"] == RUNS[run].dataset  # an env changes a run's settings, never its wiring
+        if run in inventory["runs"]:
+            assert (params["dataset"], params["world"]) == (inventory["runs"][run]["dataset"],
+                                                            inventory["runs"][run]["world"])
         assert params["run_dir"] == f"{out}/06_models/agent/{run}"
         seed = run_parameters(agent["defaults"], {**block, "recipe": "seed"})  # the seed's method, any run
         assert seed["policy"]["strokes_per_step"] == 1 and seed["policy"]["canvas_resolution"] == 64
@@ -72,7 +85,7 @@ def test_catalog_and_parameters_cover_every_run(project_root: Path, env: str):
 def test_a_recipe_sits_between_the_defaults_and_the_run():
     defaults = {"recipe": None, "recipes": {"seed": {"training": {"l2_weight": 10.0, "adversarial_weight": 1.0}}},
                 "training": {"l2_weight": 1.0, "adversarial_weight": 0.0, "steps": 5}}
-    run = {"dataset": "celeba", "variant": "color", "run_dir": "x", "training": {"steps": 9, "l2_weight": 2.0}}
+    run = {**CELEBA, "training": {"steps": 9, "l2_weight": 2.0}}
     assert run_parameters(defaults, run)["training"] == {"l2_weight": 2.0, "adversarial_weight": 0.0, "steps": 9}
     seed = run_parameters(defaults, {**run, "recipe": "seed"})  # the recipe wins over the run
     assert seed["training"] == {"l2_weight": 10.0, "adversarial_weight": 1.0, "steps": 9}
@@ -85,7 +98,9 @@ def test_a_recipe_sits_between_the_defaults_and_the_run():
 
 def test_unknown_parameters_are_refused():
     with pytest.raises(ValueError, match="unknown agent parameters \\['learning_rate'\\]"):
-        run_parameters({"training": {}}, {"variant": "mnist", "run_dir": "x", "learning_rate": 1})
+        run_parameters({"training": {}}, {**CELEBA, "learning_rate": 1})
+    with pytest.raises(ValueError, match="unknown agent parameters \\['variant'\\]"):  # the layout is the world's
+        run_parameters({"training": {}}, {**CELEBA, "variant": "color"})
     with pytest.raises(ValueError, match="unknown training parameters \\['step'\\]"):
         TrainingConfig.from_params({"step": 3})
 
@@ -106,15 +121,16 @@ def test_the_mnist_run_trains_scores_and_resumes_on_rerun(stroke_model, tmp_path
         "cma_baseline": {"hidden": 4, "pooled_cells": 4, "generations": 2, "population": 4, "fitness_targets": 2,
                          "sigma": 0.5, "seed": 0},
     }
-    run = {"dataset": "mnist", "variant": "mnist", "run_dir": str(tmp_path / "run"), "compositor": "darker_of",
-           "fixed_fields": {"jump": 0.0}, "training": {"strokes": 3}}
+    run = {"name": "mnist_8", "dataset": "mnist", "world": "mnist", "layout": "mnist", "brush": BRUSH,
+           "preparation": {"kind": "digits", "image_size": 64}, "run_dir": str(tmp_path / "run"),
+           "compositor": "darker_of", "fixed_fields": {"jump": 0.0}, "training": {"strokes": 3}}
 
     def catalog(steps):
         return DataCatalog({
             "mnist.targets": MemoryDataset(targets, copy_mode="assign"),
             "mnist.stroke_model": MemoryDataset(stroke_model, copy_mode="assign"),
             "params:agent.defaults": MemoryDataset({**defaults, "training": {**defaults["training"], "steps": steps}}),
-            "params:agent.runs.mnist_8": MemoryDataset(run),
+            "params:runs.mnist_8": MemoryDataset(run),
             "mnist_8.agent_policy": TensorFlowModelDataset(filepath=str(tmp_path / "policy.keras"),
                                                            load_args={"compile": False}),
             "mnist_8.agent_history": CSVDataset(filepath=str(tmp_path / "history.csv"), save_args={"index": False}),
@@ -133,7 +149,7 @@ def test_the_mnist_run_trains_scores_and_resumes_on_rerun(stroke_model, tmp_path
     assert set(first["mnist_8.cma_history"].load()["generation"]) == {1, 2}
 
     # The scores are each agent's dream MSE on the first 4 test images; the saved policy paints the trained one's.
-    test, painter = targets["test"][:4], stroke_model_painter(stroke_model, "mnist", "darker_of")
+    test, painter = targets["test"][:4], stroke_model_painter(stroke_model, "mnist", "darker_of", brush=BRUSH)
     scores = first["mnist_8.agent_scores"].load().set_index("agent")["test_dream_mse"]
     assert scores.index[0] == "blank canvas" and scores.index[-1].startswith("backprop policy")
     assert scores.iloc[0] == pytest.approx(float(np.mean(np.square(1.0 - test))), rel=1e-6)

@@ -1,6 +1,6 @@
 """The ``blending`` pipeline: world-model scores, default painter, figures and blending calibration.
 
-The whole chain (vae, rnn, stroke_model, then blending) runs on small real episodes per variant.
+The whole chain (vae, rnn, stroke_model, then blending) runs on small real episodes per world.
 """
 
 import numpy as np
@@ -20,9 +20,9 @@ from tests.pipelines.world_model_catalog import assert_catalog_declares, tiny_pa
 IN_MEMORY = frozenset({"held_out_canvas_episodes", "world_model_strokes"})
 
 
-def test_one_report_and_calibration_per_variant():
+def test_one_report_and_calibration_per_world(project_params):
     pipeline = create_pipeline()
-    assert {node.namespace for node in pipeline.nodes} == {"mnist", "color"}
+    assert {node.namespace for node in pipeline.nodes} == set(project_params["worlds"]) >= {"mnist", "color"}
     mnist = pipeline.only_nodes_with_namespaces(["mnist"])
     assert mnist.inputs() == {"mnist.stroke_episodes", "mnist.canvas_episodes", "mnist.episode_split", "mnist.vae",
                               "mnist.mdn_rnn", "mnist.stroke_model", "params:world_model", "params:world_model_report",
@@ -30,6 +30,8 @@ def test_one_report_and_calibration_per_variant():
     assert mnist.all_outputs() == {f"mnist.{name}" for name in (
         "world_model_scores", "default_painter", "stroke_rows_figure", "sweep_figures", "held_out_canvas_episodes",
         "world_model_strokes", "blending_scores", "blending_figure")}
+    color = pipeline.only_nodes_with_namespaces(["color"])
+    assert "params:world_model_report.sweeps.color" in color.inputs()  # a world's sweeps are its layout's
     assert_catalog_declares(pipeline, IN_MEMORY)
 
 
@@ -56,7 +58,7 @@ def test_a_figure_episode_out_of_range_is_named():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("variant", ["mnist", "color"])
+@pytest.mark.parametrize("variant", ["mnist", "color"])  # the bundled worlds, named after their layouts
 def test_the_chain_scores_world_models_and_calibrates_blending(variant, small_episodes, tmp_path):
     catalog = world_model_catalog(tmp_path, small_episodes, tiny_parameters(tmp_path))
     chain = sum((make().only_nodes_with_namespaces([variant])
@@ -98,11 +100,11 @@ def test_the_chain_scores_world_models_and_calibrates_blending(variant, small_ep
             assert image.format == "PNG" and min(image.size) > 100
 
 
-def test_the_report_and_the_calibration_are_two_tagged_parts():
+def test_the_report_and_the_calibration_are_two_tagged_parts(project_params):
     pipeline = create_pipeline()
     names = lambda tag: {node.name.split(".")[-1] for node in pipeline.only_nodes_with_tags(tag).nodes}  # noqa: E731
     assert names("world_model_report") == {"score_world_models", "choose_default_painter", "plot_stroke_rows",
                                            "plot_sweeps"}
     assert names("blending_calibration") == {"replay_held_out_canvas_episodes", "paint_world_model_strokes",
                                              "score_blending", "plot_blending"}
-    assert len(pipeline.nodes) == 2 * 8  # both variants, every node in one of the two parts
+    assert len(pipeline.nodes) == len(project_params["worlds"]) * 8  # every world, every node in one of the two parts

@@ -1,5 +1,6 @@
 """The ``episodes`` pipeline on quick-size parameters, with SequentialRunner on a tmp_path catalog."""
 
+import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -12,8 +13,11 @@ from painting_dreams.datasets.episodes_dataset import EpisodesDataset
 from painting_dreams.episodes import Episodes
 from painting_dreams.episodes.figures import episode_mosaic, plot_episode_strips
 from painting_dreams.pipelines.episodes import create_pipeline
+from painting_dreams.paint.libmypaint import find_brush
 from painting_dreams.pipelines.episodes.nodes import generate_episodes
 from tests.pipelines.world_model_catalog import parameter_datasets
+
+BUNDLED = ("mnist", "color")  # conf/base's worlds
 
 
 @pytest.fixture(scope="module")
@@ -22,17 +26,21 @@ def quick_parameters(project_root: Path) -> dict:
     return {**parameters, "workers": 2, "progress": False}
 
 
-def test_pipeline_has_the_four_combinations():
+def test_pipeline_has_both_kinds_for_every_world(project_params):
     pipeline = create_pipeline()
-    figures = {f"{v}.{k}_episodes_figure" for v in ("mnist", "color") for k in ("canvas", "stroke")}
-    assert pipeline.outputs() == figures | {"mnist.episode_split", "color.episode_split"}
+    worlds = set(project_params["worlds"])
+    assert worlds >= set(BUNDLED)
+    figures = {f"{w}.{k}_episodes_figure" for w in worlds for k in ("canvas", "stroke")}
+    assert pipeline.outputs() == figures | {f"{w}.episode_split" for w in worlds}
     assert {n.name for n in pipeline.nodes} >= {"mnist.generate_stroke_episodes", "color.plot_canvas_episodes"}
+    assert "params:worlds.mnist" in pipeline.only_nodes_with_namespaces(["mnist"]).inputs()  # layout, brush, seed
 
 
-def test_episodes_pipeline_runs_on_quick_parameters(tmp_path, quick_parameters):
-    pipeline = create_pipeline()
-    datasets = parameter_datasets("episodes", quick_parameters)
-    for variant in ("mnist", "color"):
+def test_episodes_pipeline_runs_on_quick_parameters(tmp_path, quick_parameters, project_params):
+    pipeline = create_pipeline().only_nodes_with_namespaces(list(BUNDLED))
+    worlds = project_params["worlds"]
+    datasets = {**parameter_datasets("episodes", quick_parameters), **parameter_datasets("worlds", worlds)}
+    for variant in BUNDLED:
         for kind in ("canvas", "stroke"):
             datasets[f"{variant}.{kind}_episodes"] = EpisodesDataset(filepath=str(tmp_path / variant / kind))
             datasets[f"{variant}.{kind}_episodes_figure"] = MemoryDataset()
@@ -41,29 +49,33 @@ def test_episodes_pipeline_runs_on_quick_parameters(tmp_path, quick_parameters):
 
     SequentialRunner().run(pipeline, catalog)
 
-    for variant in ("mnist", "color"):
+    digest = hashlib.sha256(find_brush(worlds["mnist"]["brush"]).read_bytes()).hexdigest()
+    for variant in BUNDLED:
         for kind, steps in (("canvas", 10), ("stroke", 20)):
             episodes = catalog[f"{variant}.{kind}_episodes"].load()
             assert isinstance(episodes, Episodes)
             manifest = episodes.manifest
             assert (manifest["variant"], manifest["stroke_mode"], manifest["steps"]) == (variant, kind == "stroke", steps)
             assert manifest["episodes"] == len(episodes) == quick_parameters[kind]["episodes"]
-            assert manifest["seed"] == quick_parameters[variant]["seed"]
+            assert manifest["seed"] == worlds[variant]["seed"] and worlds[variant]["layout"] == variant
+            assert (manifest["brush"], manifest["brush_sha256"]) == (worlds[variant]["brush"], digest)
             assert len(manifest["chunks"]) == -(-len(episodes) // quick_parameters["chunk_size"])
             assert ("strokes" in episodes.keys) == (kind == "stroke")
             # the figure shows the first stored episodes' canvases, one strip per episode
             figure = catalog[f"{variant}.{kind}_episodes_figure"].load()
             first = episodes.arrays(["canvases"], episodes=slice(0, quick_parameters["figure_episodes"]))["canvases"]
             np.testing.assert_array_equal(figure.axes[0].images[0].get_array(), episode_mosaic(first))
-        # one split per variant, for its stroke and canvas episodes: the last 6 of 64 held out
+        # one split per world, for its stroke and canvas episodes: the last 6 of 64 held out
         assert catalog[f"{variant}.episode_split"].load() == {"held_out_fraction": 0.1, "train": [0, 58],
                                                               "held_out": [58, 64]}
 
 
-def test_generate_episodes_node_builds_a_lazy_stream(quick_parameters):
-    stream = generate_episodes(quick_parameters["color"], quick_parameters["stroke"], quick_parameters)
+def test_generate_episodes_node_builds_a_lazy_stream(quick_parameters, project_params):
+    world = project_params["worlds"]["color"]
+    stream = generate_episodes(world, quick_parameters["stroke"], quick_parameters)
     assert stream.manifest["variant"] == "color" and stream.manifest["stroke_mode"] is True
-    assert stream.manifest["width"] == stream.manifest["height"] == quick_parameters["canvas_size"]
+    assert stream.manifest["width"] == stream.manifest["height"] == world["canvas_size"] == 64
+    assert (stream.manifest["brush"], stream.manifest["seed"]) == (world["brush"], world["seed"])
 
 
 def test_episode_strip_figure(tmp_path):

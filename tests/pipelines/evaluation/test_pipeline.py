@@ -15,6 +15,7 @@ from painting_dreams.pipelines.agent.pipeline import configured_runs
 from painting_dreams.pipelines.evaluation.pipeline import create_pipeline
 from painting_dreams.refine import dream_paint
 from painting_dreams.world_model.stroke_model import StrokeModel
+from tests.conftest import BRUSH
 
 EVALUATION = {"max_test_images": 6, "batch_size": 4, "exploit_threshold": 0.02, "exploit_examples": 2,
               "grid_images": 2, "gif_images": 2, "gif_scale": 1,
@@ -25,16 +26,18 @@ DEFAULTS = {"compositor": "alpha_over", "discrete_actions": "straight_through", 
             "max_train_images": None, "max_test_images": None,
             "policy": {"filters": 8, "residual_blocks": 1, "action_embedding": 8, "dense_units": 16, "lstm_units": 16},
             "critic": {}, "training": {"strokes": 3}, "cma_baseline": {}}
-RUN = {"dataset": "mnist", "variant": "mnist", "run_dir": "unused/mnist_8", "compositor": "darker_of",
-       "fixed_fields": {"jump": 0.0}}
+RUN = {"name": "mnist_8", "dataset": "mnist", "world": "mnist", "layout": "mnist", "brush": BRUSH,
+       "preparation": {"kind": "digits", "image_size": 64}, "run_dir": "unused/mnist_8", "compositor": "darker_of",
+       "fixed_fields": {"jump": 0.0}}  # runs.mnist_8 as the inventory completes it
 
 
-def test_each_run_is_scored_in_its_own_namespace_then_every_run_in_one_table():
+def test_each_run_is_scored_in_its_own_namespace_then_every_run_in_one_table(project_params):
     pipeline = create_pipeline()
     assert {node.namespace for node in pipeline.nodes} == {*configured_runs(), None}  # the two tables are outside any run
+    assert set(configured_runs()) == set(project_params["runs"])  # every run of the inventory
     mnist = create_pipeline(runs=["mnist_8"])
     assert mnist.inputs() == {"mnist_8.agent_policy", "mnist.stroke_model", "mnist.targets", "params:agent.defaults",
-                              "params:agent.runs.mnist_8", "params:evaluation"}
+                              "params:runs.mnist_8", "params:evaluation"}
     assert mnist.outputs() == {"evaluation_results", "evaluation_modes", *(f"mnist_8.{name}" for name in (
         "transfer_grid", "transfer_gif", "exploitation_examples", "modes_per_image", "refinement_curve"))}
     celeba = create_pipeline(runs=["celeba_15", "celeba_50"])
@@ -55,7 +58,7 @@ def test_evaluation_pipeline_scores_a_run(tmp_path):
         "mnist_8.agent_policy": MemoryDataset(policy, copy_mode="assign"),
         "mnist.stroke_model": MemoryDataset(stroke_model, copy_mode="assign"),
         "params:agent.defaults": MemoryDataset(DEFAULTS),
-        "params:agent.runs.mnist_8": MemoryDataset(RUN),
+        "params:runs.mnist_8": MemoryDataset(RUN),
         "params:evaluation": MemoryDataset(EVALUATION),
         "mnist_8.dream_actions": NumpyDataset(filepath=str(tmp_path / "actions.npy")),
         "mnist_8.transfer_scores": CSVDataset(filepath=str(tmp_path / "scores.csv")),
@@ -70,12 +73,12 @@ def test_evaluation_pipeline_scores_a_run(tmp_path):
 
     # The agent's own strokes for the first 6 test images, painted with the run's painter (darker_of)...
     test = targets["test"][:6]
-    painter = stroke_model_painter(stroke_model, "mnist", "darker_of")
+    painter = stroke_model_painter(stroke_model, "mnist", "darker_of", brush=BRUSH)
     actions = catalog.load("mnist_8.dream_actions")
     assert actions.shape == (6, 3, 9) and (actions[..., -1] == 0).all()  # jump fixed to 0
     np.testing.assert_allclose(actions, paint_targets(policy, painter, test, 3, every_stroke=False)[0], atol=1e-6)
     # ... and each image scored against real MyPaint's and the dream's painting of those strokes.
-    real = replay_in_mypaint(actions, "mnist", progress=False)[:, -1] / 255.0
+    real = replay_in_mypaint(actions, "mnist", BRUSH, progress=False)[:, -1] / 255.0
     dream = dream_paint(painter, actions)
     scores = catalog.load("mnist_8.transfer_scores")
     assert scores["image"].tolist() == list(range(6))
@@ -84,6 +87,7 @@ def test_evaluation_pipeline_scores_a_run(tmp_path):
     np.testing.assert_allclose(scores["mse_dream_real"], np.mean((dream - real) ** 2, axis=(1, 2, 3)), rtol=1e-5)
     results = catalog.load("evaluation_results")
     assert results[["dataset", "strokes", "images"]].iloc[0].tolist() == ["mnist", 3, 6]
+    assert results[["world", "brush"]].iloc[0].tolist() == ["mnist", BRUSH]  # what painted the run
     assert results["mse_target_real_mean"].iloc[0] == scores["mse_target_real"].mean()
     frames = catalog.load("mnist_8.transfer_gif")
     assert len(frames) >= 1 + 3 and frames[0].shape == (2 * 64 + 2, 3 * 64 + 4, 3)

@@ -11,12 +11,12 @@ from painting_dreams.world_model.vae import ConvVAE
 from tests.pipelines.world_model_catalog import assert_catalog_declares, tiny_parameters, world_model_catalog
 
 
-def test_one_mdn_rnn_per_variant():
+def test_one_mdn_rnn_per_world(project_params):
     pipeline = create_pipeline()
-    assert {node.namespace for node in pipeline.nodes} == {"mnist", "color"}
+    assert {node.namespace for node in pipeline.nodes} == set(project_params["worlds"]) >= {"mnist", "color"}
     color = pipeline.only_nodes_with_namespaces(["color"])
-    assert color.inputs() == {"color.stroke_episodes", "color.episode_split", "color.vae", "params:world_model",
-                              "params:rnn"}
+    assert color.inputs() == {"color.stroke_episodes", "color.episode_split", "color.vae", "params:worlds.color",
+                              "params:world_model", "params:rnn"}
     assert color.outputs() == {"color.mdn_rnn", "color.mdn_rnn_history"}
     assert_catalog_declares(pipeline)
 
@@ -43,4 +43,4 @@ def test_stale_latents_are_refused(small_episodes, tmp_path):
     parameters = tiny_parameters(tmp_path)
     with pytest.raises(ValueError, match=r"stroke_latents hold \(5, 20\).*\(18, 20\).*rerun"):
         train_latent_mdn_rnn(latents, catalog["mnist.stroke_episodes"].load(), catalog["mnist.episode_split"].load(),
-                             parameters["world_model"], parameters["rnn"])
+                             parameters["worlds"]["mnist"], parameters["world_model"], parameters["rnn"])

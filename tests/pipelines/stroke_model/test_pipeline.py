@@ -1,19 +1,30 @@
 """The ``stroke_model`` pipeline on small real episodes, with SequentialRunner."""
 
+import hashlib
+import json
+import shutil
+
 import numpy as np
+import pytest
 from kedro.runner import SequentialRunner
 
+from painting_dreams.datasets.episodes_dataset import EpisodesDataset
+from painting_dreams.paint.libmypaint import find_brush
 from painting_dreams.pipelines.stroke_model import create_pipeline
+from painting_dreams.pipelines.stroke_model.nodes import train_episode_stroke_model
 from painting_dreams.world_model.stroke_model import StrokeModel
+from tests.conftest import BRUSH
 from tests.pipelines.world_model_catalog import assert_catalog_declares, tiny_parameters, world_model_catalog
 
+BRUSH_SHA256 = hashlib.sha256(find_brush(BRUSH).read_bytes()).hexdigest()
 
-def test_one_stroke_model_per_variant():
+
+def test_one_stroke_model_per_world(project_params):
     pipeline = create_pipeline()
-    assert {node.namespace for node in pipeline.nodes} == {"mnist", "color"}
+    assert {node.namespace for node in pipeline.nodes} == set(project_params["worlds"]) >= {"mnist", "color"}
     mnist = pipeline.only_nodes_with_namespaces(["mnist"])
-    assert mnist.inputs() == {"mnist.stroke_episodes", "mnist.episode_split", "params:world_model",
-                              "params:stroke_model"}
+    assert mnist.inputs() == {"mnist.stroke_episodes", "mnist.episode_split", "params:worlds.mnist",
+                              "params:world_model", "params:stroke_model"}
     assert mnist.outputs() == {"mnist.stroke_model", "mnist.stroke_model_history"}
     assert_catalog_declares(pipeline)
 
@@ -26,6 +37,7 @@ def test_stroke_model_learns_and_saves_the_agents_painter(small_episodes, tmp_pa
     assert (tmp_path / "06_models" / "mnist_stroke_model.keras").is_file()  # where the agent reads it
     model = catalog["mnist.stroke_model"].load()
     assert isinstance(model, StrokeModel) and model.variant == "mnist"  # the variant comes from the episodes
+    assert (model.painted_with, model.brush_sha256) == (BRUSH, BRUSH_SHA256)  # and the brush they were painted with
     strokes = np.asarray(model((np.full((2, 2), 0.3, np.float32), np.full((2, 7), 0.6, np.float32))))
     assert strokes.shape == (2, 64, 64, 4)
     assert strokes.min() >= 0.0 and strokes.max() <= 1.0 and (strokes[..., :3] <= strokes[..., 3:] + 1e-6).all()
@@ -34,3 +46,23 @@ def test_stroke_model_learns_and_saves_the_agents_painter(small_episodes, tmp_pa
     assert history["train_episodes"] == 18 and len(history["loss"]) == 8
     assert history["loss"][-1] < history["loss"][0]
     assert list((tmp_path / "tensorboard" / "mnist" / "stroke_model").glob("events.out.tfevents.*"))
+
+
+def test_episodes_of_another_brush_than_the_worlds_are_refused(small_episodes, tmp_path):
+    parameters = tiny_parameters(tmp_path)
+    catalog = world_model_catalog(tmp_path, small_episodes, parameters)
+    episodes, split = catalog["mnist.stroke_episodes"].load(), catalog["mnist.episode_split"].load()
+    charcoal = {**parameters["worlds"]["mnist"], "brush": "classic/charcoal"}
+    with pytest.raises(ValueError, match=r"the mnist episodes were painted with 'classic/dry_brush' but the world's "
+                                         r"brush is 'classic/charcoal': rerun the episodes pipeline"):
+        train_episode_stroke_model(episodes, split, charcoal, parameters["world_model"], parameters["stroke_model"])
+    copy = tmp_path / "other_file" / "stroke"  # the same brush name, painted by another brush file
+    shutil.copytree(small_episodes["mnist"]["stroke"], copy)
+    manifest = json.loads((copy / "manifest.json").read_text())
+    assert manifest["brush"] == BRUSH and manifest["brush_sha256"] == BRUSH_SHA256  # as the episodes recorded it
+    (copy / "manifest.json").write_text(json.dumps({**manifest, "brush_sha256": "0" * 64}))
+    with pytest.raises(ValueError, match=r"the mnist episodes were painted with another 'classic/dry_brush' brush "
+                                         r"file than .*dry_brush.myb \(SHA-256 000000000000\.\.\. against "
+                                         + BRUSH_SHA256[:12]):
+        train_episode_stroke_model(EpisodesDataset(filepath=str(copy)).load(), split, parameters["worlds"]["mnist"],
+                                   parameters["world_model"], parameters["stroke_model"])

@@ -1,4 +1,4 @@
-"""The ``vae`` pipeline: one namespace per variant, run on small real episodes with SequentialRunner."""
+"""The ``vae`` pipeline: one namespace per world, run on small real episodes with SequentialRunner."""
 
 import numpy as np
 from kedro.runner import SequentialRunner
@@ -8,11 +8,12 @@ from painting_dreams.world_model.vae import ConvVAE
 from tests.pipelines.world_model_catalog import assert_catalog_declares, tiny_parameters, world_model_catalog
 
 
-def test_one_vae_per_variant():
+def test_one_vae_per_world(project_params):
     pipeline = create_pipeline()
-    assert {node.namespace for node in pipeline.nodes} == {"mnist", "color"}
+    assert {node.namespace for node in pipeline.nodes} == set(project_params["worlds"]) >= {"mnist", "color"}
     mnist = pipeline.only_nodes_with_namespaces(["mnist"])
-    assert mnist.inputs() == {"mnist.stroke_episodes", "mnist.episode_split", "params:world_model", "params:vae"}
+    assert mnist.inputs() == {"mnist.stroke_episodes", "mnist.episode_split", "params:worlds.mnist",
+                              "params:world_model", "params:vae"}
     assert mnist.outputs() == {"mnist.vae", "mnist.vae_history"}
     assert_catalog_declares(pipeline)
 
