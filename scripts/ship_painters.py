@@ -2,7 +2,8 @@
 
 For each name (default: all five) it takes the policy of its source run (``--source
 celeba_30=celeba_50`` lets one run's policy paint another name's stroke count), the stroke model of
-its world (stored as ``<world>_stroke_model.keras``), measures the test MSE of that painter at the name's stroke count on the whole test
+its world (stored as ``<world>_stroke_model_<first 12 hex of its SHA-256>.keras``, so shipping one painter never
+replaces the stroke model another paints with), measures the test MSE of that painter at the name's stroke count on the whole test
 split of ``data/03_primary`` (open loop: painted in the dream, replayed in real MyPaint), and writes
 the card: world, brush and the SHA-256 of its brush file, dataset and split, image preparation
 (the dataset's, from conf's inventory), recipe and parameters, steps, training time and
@@ -74,8 +75,9 @@ def main() -> None:
         run_dir = ROOT / painter_run.run_dir
         history = pd.read_csv(ROOT / f"data/07_model_output/agent/{source}_history.csv")
         shutil.copy2(run_dir / "policy.keras", SHIPPED / f"{source}.keras")
-        stroke_model = f"{world}_stroke_model.keras"
-        shutil.copy2(ROOT / f"data/06_models/{stroke_model}", SHIPPED / stroke_model)
+        trained = ROOT / f"data/06_models/{world}_stroke_model.keras"
+        stroke_model = f"{world}_stroke_model_{sha256_of(trained)[:12]}.keras"  # by content: never replaces another's
+        shutil.copy2(trained, SHIPPED / stroke_model)
 
         policy = keras.models.load_model(SHIPPED / f"{source}.keras", safe_mode=True)
         painter = painter_run.dream_painter(keras.models.load_model(SHIPPED / stroke_model, safe_mode=True))

@@ -32,6 +32,9 @@ def test_the_five_painters_ship_with_cards_and_load_in_safe_mode():
         assert painter.strokes == card["strokes"] and painter.policy.name.startswith("spiral_policy")
         assert painter.painter.real_brush() == BRUSH
         assert set(card["files_sha256"]) == {card["policy"], card["stroke_model"]}  # checked when loaded
+        digest = hashlib.sha256((HERE / card["stroke_model"]).read_bytes()).hexdigest()
+        assert card["stroke_model"] == f"{card['world']}_stroke_model_{digest[:12]}.keras"  # named by content: shipping
+        # one painter with another stroke model adds a file and never replaces the one other painters paint with
     assert shipped["celeba_30"]["policy"] == shipped["celeba_50"]["policy"]  # one agent, two stroke counts
     assert sum(p.stat().st_size for p in HERE.glob("*.keras")) < 40e6
 
@@ -71,3 +74,9 @@ def test_models_names_each_painters_brush_and_brushes_lists_the_installed_ones()
     listed = dict(line.split() for line in result.stdout.splitlines())
     assert listed[BRUSH] == str(find_brush(BRUSH)) and "classic/charcoal" in listed
     assert result.stderr.endswith(f"{len(listed)} brushes; a world may also name a .myb file by its path\n")
+    digest = hashlib.sha256(find_brush("classic/pen").read_bytes()).hexdigest()
+    result = CliRunner().invoke(cli, ["brushes", "--digest", "classic/pen"])
+    assert (result.exit_code, result.stdout) == (0, f"{digest}  classic/pen\n")  # what DVC's brush@<world> records
+    result = CliRunner().invoke(cli, ["brushes", "--digest", "classic/no_such_brush"])
+    assert result.exit_code == 1 and "MyPaint brush 'classic/no_such_brush' not found" in result.output
+    assert "Traceback" not in result.output
