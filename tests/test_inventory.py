@@ -36,6 +36,7 @@ def test_runs_are_completed_from_their_world_and_dataset():
     ("worlds", "color", {"brush": ""}, "brush is ''; give an installed brush name"),
     ("worlds", "color", {"canvas_size": 128}, "canvas_size is 128; the stroke model paints 64x64"),
     ("worlds", "mnist", {"seed": -1}, "seed is -1"),
+    ("worlds", "mnist", {"stroke_model": "curve_mlp"}, "stroke_model is 'curve_mlp'; give a block of stroke_model.training"),
     ("datasets", "mnist", {"reader": "png"}, "reader is 'png'; choose one of idx, glyph_npz, celeba, image_folder"),
     ("datasets", "mnist", {"preparation": {"kind": "faces", "image_size": 64, "crop_size": 178, "crop_centre": [1, 2]}},
      "the idx reader feeds the digits preparation, not 'faces'"),

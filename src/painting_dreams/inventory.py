@@ -33,6 +33,7 @@ READERS = {  # reader kind -> the preparations it can feed
 PREPARATION_KEYS = {"digits": ("image_size",), "faces": ("image_size", "crop_size", "crop_centre"),
                     "pictures": ("image_size",)}
 WORLD_KEYS = ("layout", "brush", "canvas_size", "seed")
+WORLD_OPTIONAL = ("stroke_model",)  # overrides of stroke_model.training for this world (architecture and its settings)
 DATASET_KEYS = ("reader", "preparation", "max_train", "max_test", "licence")
 DATASET_OPTIONAL = ("test_fraction",)   # image_folder: the share of images held out for the test split
 DERIVED_RUN_KEYS = ("name", "layout", "brush", "preparation")  # filled in here, never written by hand
@@ -91,7 +92,12 @@ def _keys(block: Any, where: str, needed: tuple[str, ...], optional: tuple[str, 
 def check_world(name: str, block: Any) -> dict:
     """A world's block, checked, with its ``name``."""
     where = f"worlds.{name} in conf's inventory.yml"
-    world = _keys(block, where, WORLD_KEYS)
+    world = _keys(block, where, WORLD_KEYS, WORLD_OPTIONAL)
+    overrides = world.setdefault("stroke_model", {})
+    if not isinstance(overrides, Mapping):
+        raise InventoryError(f"{where}: stroke_model is {overrides!r}; give a block of stroke_model.training settings "
+                             "to override for this world, e.g. {architecture: curve_mlp, pixel_units: 32}")
+    world["stroke_model"] = dict(overrides)
     if world["layout"] not in VARIANTS:
         raise InventoryError(f"{where}: layout is {world['layout']!r}; choose one of {', '.join(VARIANTS)}")
     if not isinstance(world["brush"], str) or not world["brush"].strip():

@@ -66,3 +66,17 @@ def test_episodes_of_another_brush_than_the_worlds_are_refused(small_episodes, t
                                          + BRUSH_SHA256[:12]):
         train_episode_stroke_model(EpisodesDataset(filepath=str(copy)).load(), split, parameters["worlds"]["mnist"],
                                    parameters["world_model"], parameters["stroke_model"])
+
+
+def test_a_worlds_stroke_model_block_chooses_its_own_settings(small_episodes, tmp_path):
+    parameters = tiny_parameters(tmp_path)
+    catalog = world_model_catalog(tmp_path, small_episodes, parameters)
+    episodes, split = catalog["mnist.stroke_episodes"].load(), catalog["mnist.episode_split"].load()
+    narrow = {**parameters["worlds"]["mnist"], "stroke_model": {"pixel_units": 8, "epochs": 1}}
+    model, history = train_episode_stroke_model(episodes, split, narrow, parameters["world_model"],
+                                                parameters["stroke_model"])
+    assert model.get_config()["pixel_units"] == 8 and len(history["loss"]) == 1  # the world's, over the shared block
+    assert parameters["stroke_model"]["training"]["pixel_units"] != 8
+    typo = {**parameters["worlds"]["mnist"], "stroke_model": {"pixel_unit": 8}}
+    with pytest.raises(ValueError, match=r"pixel_unit"):
+        train_episode_stroke_model(episodes, split, typo, parameters["world_model"], parameters["stroke_model"])

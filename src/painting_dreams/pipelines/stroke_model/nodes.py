@@ -15,7 +15,9 @@ def train_episode_stroke_model(stroke_episodes: Episodes, episode_split: dict, w
                                world_model: dict[str, Any], parameters: dict[str, Any]) -> tuple[StrokeModel, dict]:
     """Train the stroke model on the drawable strokes of the training episodes; the model and its history.
 
-    The model records the layout and the brush its strokes were painted with (from the episodes' manifest), so
+    ``world["stroke_model"]`` (the world's optional block in the inventory) overrides ``parameters["training"]``
+    key by key: two worlds with the same brush and seed paint the same episodes and can train two architectures
+    side by side. The model records the layout and the brush its strokes were painted with (from the episodes' manifest), so
     every painter made from it paints in real MyPaint with that brush."""
     split = saved_split(episode_split, len(stroke_episodes), "stroke", max_train=parameters["max_episodes"])
     arrays = stroke_episodes.arrays(["strokes", "actions", "start", "painted"], episodes=split.train)
@@ -32,8 +34,9 @@ def train_episode_stroke_model(stroke_episodes: Episodes, episode_split: dict, w
                          f"dvc repro -f episodes@{world['name']})")
     painted_with = {"variant": manifest["variant"], "brush": manifest["brush"],
                     "brush_sha256": manifest.get("brush_sha256")}
+    training = {**parameters["training"], **world.get("stroke_model", {})}  # the world may choose its own architecture
     model, history = train_stroke_model(arrays["strokes"], arrays["actions"], arrays["start"], arrays["painted"],
-                                        {**parameters["training"], **painted_with},
+                                        {**training, **painted_with},
                                         log_dir=f"{world_model['tensorboard_dir']}/{world['name']}/stroke_model",
                                         progress=world_model["progress"])
     return model, {**history, "train_episodes": split.train_episodes}
