@@ -7,8 +7,10 @@ Runs the real DVC and Kedro on a copy of the project switched to the quick confi
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,14 +18,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import PROJECT_ROOT
+from painting_dreams.paint.libmypaint import brush_digest, find_brush
+from tests.conftest import BRUSH, PROJECT_ROOT
 from tests.processes import copy_project
 
 VENV_BIN = Path(sys.executable).parent
 
 
 def _run(args: list[str], cwd: Path) -> str:
-    env = {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}", "KEDRO_DISABLE_TELEMETRY": "1"}
+    env = {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}", "KEDRO_DISABLE_TELEMETRY": "1",
+           "PAINTING_DREAMS_BRUSH_DIR": str(cwd / "brushes")}  # the project copy's own brush files
     result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
     output = result.stdout + result.stderr
     assert result.returncode == 0, f"{' '.join(args)} failed ({result.returncode}):\n{output[-4000:]}"
@@ -32,6 +36,12 @@ def _run(args: list[str], cwd: Path) -> str:
 
 def _ran_stages(output: str) -> set[str]:
     return set(re.findall(r"Running stage '([^']+)'", output))
+
+
+def _stale(status: str) -> set[str]:
+    """The stages `dvc status` names as changed, leaving out brush@*, which is always changed by design."""
+    return {line.rstrip(":").strip() for line in status.splitlines()
+            if line.endswith(":") and not line.startswith(("\t", " ")) and not line.startswith("brush@")}
 
 
 def _set_epochs(project: Path, epochs: int) -> None:
@@ -50,6 +60,8 @@ def quick_project(tmp_path_factory) -> Path:
     params["kedro"] = {"env": "quick", "conf": "conf/quick", "out": "data/quick"}
     (project / "params.yaml").write_text(yaml.safe_dump(params))
     _set_epochs(project, 2)
+    (project / "brushes" / "classic").mkdir(parents=True)
+    shutil.copy2(find_brush(BRUSH), project / "brushes" / f"{BRUSH}.myb")  # found first (PAINTING_DREAMS_BRUSH_DIR)
     subprocess.run(["git", "init", "-q"], cwd=project, check=True)
     return project
 
@@ -68,14 +80,16 @@ def test_stage_names_follow_the_pipelines(quick_project):
 @pytest.mark.slow
 def test_repro_twice_then_a_parameter_change_reruns_only_downstream(quick_project):
     first = _run(["dvc", "repro", "stroke_model@mnist"], quick_project)
-    assert _ran_stages(first) == {"episodes@mnist", "stroke_model@mnist"}
+    assert _ran_stages(first) == {"brush@mnist", "episodes@mnist", "stroke_model@mnist"}
     assert (quick_project / "data/quick/06_models/mnist_stroke_model.keras").stat().st_size > 10_000
     lock = yaml.safe_load((quick_project / "dvc.lock").read_text())
-    assert set(lock["stages"]) == {"episodes@mnist", "stroke_model@mnist"}
+    assert set(lock["stages"]) == {"brush@mnist", "episodes@mnist", "stroke_model@mnist"}
+    recorded = (quick_project / "data/quick/02_intermediate/brushes/mnist.sha256").read_text()
+    assert recorded == f"{brush_digest(BRUSH)}  {BRUSH}\n"
     assert lock["stages"]["stroke_model@mnist"]["cmd"] == "kedro run --env quick --pipeline stroke_model --namespaces mnist"
 
     second = _run(["dvc", "repro", "stroke_model@mnist"], quick_project)
-    assert _ran_stages(second) == set()
+    assert _ran_stages(second) == {"brush@mnist"}  # always_changed: it rereads the brush file, which is the same
     assert "didn't change, skipping" in second
 
     _set_epochs(quick_project, 1)
@@ -84,8 +98,17 @@ def test_repro_twice_then_a_parameter_change_reruns_only_downstream(quick_projec
     assert "conf/quick/parameters_stroke_model.yml" in status
 
     third = _run(["dvc", "repro", "stroke_model@mnist"], quick_project)
-    assert _ran_stages(third) == {"stroke_model@mnist"}
+    assert _ran_stages(third) == {"brush@mnist", "stroke_model@mnist"}
     lock = yaml.safe_load((quick_project / "dvc.lock").read_text())
     tracked = lock["stages"]["stroke_model@mnist"]["params"]["conf/quick/parameters_stroke_model.yml"]
     assert tracked["stroke_model"]["training"]["epochs"] == 1
-    assert "Data and pipelines are up to date" in _run(["dvc", "status", "stroke_model@mnist"], quick_project)
+    assert _stale(_run(["dvc", "status", "--with-deps", "stroke_model@mnist"], quick_project)) == set()
+
+    # the brush file edited in place: its world's episodes (and what follows) are out of date, nothing else
+    myb = quick_project / "brushes" / f"{BRUSH}.myb"
+    brush = json.loads(myb.read_text())
+    brush["settings"]["opaque"]["base_value"] = 0.7
+    myb.write_text(json.dumps(brush))
+    _run(["dvc", "repro", "--single-item", "brush@mnist"], quick_project)
+    status = _run(["dvc", "status", "--with-deps", "stroke_model@mnist"], quick_project)
+    assert _stale(status) == {"episodes@mnist"} and "02_intermediate/brushes/mnist.sha256" in status

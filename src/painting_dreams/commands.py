@@ -369,10 +369,30 @@ def models() -> None:
 
 @cli.command()
 @click.option("--paths", is_flag=True, help="Also show the .myb file each name resolves to.")
-def brushes(paths: bool) -> None:
+@click.option("--digest", "digest_of", metavar="BRUSH", default=None,
+              help="Print BRUSH's file SHA-256 and name instead (what DVC's brush@<world> stage records).")
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --digest: write the line to this file (its folder is made; written whole or not at all).")
+def brushes(paths: bool, digest_of: str | None, out_file: Path | None) -> None:
     """List the MyPaint brushes a world can name (``brush:`` in conf's inventory.yml), e.g. classic/charcoal."""
-    from painting_dreams.paint.libmypaint import BRUSH_DIRS, INSTALL_HINT, installed_brushes
+    from painting_dreams.paint.libmypaint import (BRUSH_DIRS, INSTALL_HINT, MyPaintNotFoundError, brush_digest,
+                                                  installed_brushes)
 
+    if digest_of is not None:
+        try:
+            line = f"{brush_digest(digest_of)}  {digest_of}\n"
+        except (ValueError, OSError, MyPaintNotFoundError) as error:
+            raise click.ClickException(str(error)) from None
+        if out_file is None:
+            click.echo(line, nl=False)
+            return
+        out_file.parent.mkdir(parents=True, exist_ok=True)
+        partial = out_file.with_name(f".{out_file.name}.partial")
+        partial.write_text(line)
+        partial.replace(out_file)
+        return
+    if out_file is not None:
+        raise click.UsageError("--out goes with --digest BRUSH")
     found = installed_brushes()
     if not found:
         raise click.ClickException(f"no MyPaint brushes in {', '.join(BRUSH_DIRS)}: install them with `{INSTALL_HINT}` "
