@@ -9,6 +9,7 @@ import pytest
 from kedro.runner import SequentialRunner
 
 from painting_dreams.datasets.episodes_dataset import EpisodesDataset
+from painting_dreams.episodes import EpisodeSpec, EpisodeStream
 from painting_dreams.paint.libmypaint import find_brush
 from painting_dreams.pipelines.stroke_model import create_pipeline
 from painting_dreams.pipelines.stroke_model.nodes import train_episode_stroke_model
@@ -80,3 +81,18 @@ def test_a_worlds_stroke_model_block_chooses_its_own_settings(small_episodes, tm
     typo = {**parameters["worlds"]["mnist"], "stroke_model": {"pixel_unit": 8}}
     with pytest.raises(ValueError, match=r"pixel_unit"):
         train_episode_stroke_model(episodes, split, typo, parameters["world_model"], parameters["stroke_model"])
+
+
+def test_a_brush_that_paints_nothing_on_white_is_refused_with_what_was_measured(small_episodes, tmp_path):
+    parameters = tiny_parameters(tmp_path)
+    catalog = world_model_catalog(tmp_path, small_episodes, parameters)
+    split = catalog["color.episode_split"].load()
+    path = tmp_path / "smudge" / "stroke"  # classic/smudge moves paint that is already there: blank strokes on white
+    spec = EpisodeSpec(variant="color", stroke_mode=True, steps=5, brush="classic/smudge")
+    EpisodesDataset(filepath=str(path)).save(EpisodeStream(spec, episodes=split["held_out"][1], seed=1, chunk_size=10,
+                                                           workers=1, progress=False))
+    smudge = {**parameters["worlds"]["color"], "name": "smudge", "brush": "classic/smudge"}
+    with pytest.raises(ValueError, match=r"the smudge world's brush 'classic/smudge' painted nothing in \d+ random "
+                                         r"strokes on a white canvas \(every stroke's alpha is 0\)"):
+        train_episode_stroke_model(EpisodesDataset(filepath=str(path)).load(), split, smudge,
+                                   parameters["world_model"], parameters["stroke_model"])

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from painting_dreams.episodes import Episodes
 from painting_dreams.episodes.split import saved_split
 from painting_dreams.paint.libmypaint import brush_digest, find_brush
@@ -32,6 +34,12 @@ def train_episode_stroke_model(stroke_episodes: Episodes, episode_split: dict, w
                          f"{find_brush(world['brush'])} (SHA-256 {recorded[:12]}... against {installed[:12]}...): "
                          f"repaint them (kedro run --pipeline episodes --namespaces {world['name']}, or "
                          f"dvc repro -f episodes@{world['name']})")
+    if not np.any(arrays["strokes"][..., 3]):
+        strokes = int(np.prod(arrays["strokes"].shape[:2]))
+        raise ValueError(f"the {world['name']} world's brush {world['brush']!r} painted nothing in {strokes} random strokes "
+                         "on a white canvas (every stroke's alpha is 0): it moves paint that is already there, as "
+                         "smudging brushes do, so a stroke-by-stroke world model cannot describe it; choose a brush "
+                         "that lays paint (`painting-dreams brushes`; README, 'Media')")
     painted_with = {"variant": manifest["variant"], "brush": manifest["brush"],
                     "brush_sha256": manifest.get("brush_sha256")}
     training = {**parameters["training"], **world.get("stroke_model", {})}  # the world may choose its own architecture
