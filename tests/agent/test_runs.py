@@ -105,3 +105,28 @@ def test_the_dream_painter_and_the_untrained_policy_follow_the_run():
     first, second = run.untrained_policy(), run.untrained_policy()  # seeded with training.seed: the same start
     for a, b in zip(first.get_weights(), second.get_weights()):
         np.testing.assert_array_equal(a, b)
+
+
+def test_init_policy_starts_a_run_from_another_policys_weights(tmp_path):
+    source = AgentRun.from_params(DEFAULTS, {**MNIST, "training": {**MNIST["training"], "seed": 5}}).untrained_policy()
+    source.save(tmp_path / "policy.keras")
+    fresh = AgentRun.from_params(DEFAULTS, MNIST).untrained_policy()
+    started = AgentRun.from_params(DEFAULTS, {**MNIST, "init_policy": str(tmp_path / "policy.keras")}).untrained_policy()
+    assert any(not np.array_equal(a, b) for a, b in zip(fresh.get_weights(), source.get_weights()))  # other seeds
+    for ours, theirs in zip(started.get_weights(), source.get_weights(), strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+    wider = {**MNIST, "init_policy": str(tmp_path / "policy.keras"), "policy": {"filters": TINY_POLICY["filters"] * 2}}
+    with pytest.raises(ValueError, match=r"init_policy '.*policy.keras' does not fit run 'mnist_3': its \d+ weight "
+                                         r"arrays have other shapes"):
+        AgentRun.from_params(DEFAULTS, wider).untrained_policy()
+    with pytest.raises(ValueError, match=r"init_policy is 'celeba_51': give a shipped painter's name \(.*mnist_8.*\) or "
+                                         r"the path of a policy .keras file"):
+        AgentRun.from_params(DEFAULTS, {**MNIST, "init_policy": "celeba_51"}).untrained_policy()
+
+
+def test_init_policy_may_name_a_shipped_painter(conf_params):
+    from painting_dreams.shipped import load
+
+    run = AgentRun.named(conf_params, "celeba_50").with_overrides({"init_policy": "celeba_50"})
+    for ours, theirs in zip(run.untrained_policy().get_weights(), load("celeba_50").policy.get_weights(), strict=True):
+        np.testing.assert_array_equal(ours, theirs)  # e.g. the dry-brush painter's policy fine-tuned for another brush

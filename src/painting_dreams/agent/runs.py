@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import keras
@@ -31,6 +32,7 @@ OWN_KEYS = ("dataset", "world", "run_dir")  # what only a run's block states: no
 FROM_INVENTORY = ("name", "layout", "brush", "preparation")  # what the inventory fills in from its world and dataset
 SETTINGS = ("compositor", "discrete_actions", "fixed_fields", "max_train_images", "max_test_images", "policy", "critic",
             "training", "cma_baseline")  # what every run needs: agent.defaults sets them, a run may override them
+OPTIONAL = ("init_policy",)  # what a run may set even where agent.defaults leaves it out (null there)
 
 
 @dataclass(frozen=True)
@@ -93,13 +95,42 @@ class AgentRun:
                                     self.params["discrete_actions"], brush=self.brush)
 
     def untrained_policy(self) -> keras.Model:
-        """The policy training starts from: Keras seeded with ``training.seed``, then the policy built."""
+        """The policy training starts from: Keras seeded with ``training.seed``, then the policy built, then, if the
+        run sets ``init_policy`` (a shipped painter's name or a .keras policy file), that policy's weights copied in
+        (fine-tuning: e.g. a dry-brush painter's policy learning another brush). A checkpoint in the run
+        directory still takes precedence: a resumed run continues from it."""
         keras.utils.set_random_seed(self.training.seed)
-        return build_policy(self.variant, self.fixed_fields, **self.params["policy"])
+        policy = build_policy(self.variant, self.fixed_fields, **self.params["policy"])
+        source = self.params.get("init_policy")
+        if source:
+            _copy_weights(_source_policy(str(source)), policy, str(source), self.name)
+        return policy
 
     def with_overrides(self, overrides: Mapping[str, Any]) -> AgentRun:
         """This run with ``overrides`` over its settings (nested blocks key by key), e.g. to try a learning rate."""
         return self._checked(merge_parameters(self.params, overrides))
+
+
+def _source_policy(source: str) -> keras.Model:
+    from painting_dreams import shipped
+
+    if source in shipped.cards():
+        return shipped.load(source).policy
+    path = Path(source)
+    if path.suffix != ".keras" or not path.is_file():
+        raise ValueError(f"init_policy is {source!r}: give a shipped painter's name ({', '.join(shipped.cards())}) or "
+                         "the path of a policy .keras file (a run's <run_dir>/policy.keras)")
+    return keras.models.load_model(path, compile=False, safe_mode=True)
+
+
+def _copy_weights(source: keras.Model, policy: keras.Model, name: str, run: str) -> None:
+    theirs, ours = source.get_weights(), policy.get_weights()
+    shapes = [w.shape for w in theirs], [w.shape for w in ours]
+    if shapes[0] != shapes[1]:
+        raise ValueError(f"init_policy {name!r} does not fit run {run!r}: its {len(theirs)} weight arrays have other "
+                         f"shapes than this run's policy ({len(ours)}); start from a policy of the same action layout "
+                         "and policy block (strokes_per_step, canvas_resolution, encoder, filters ...)")
+    policy.set_weights(theirs)
 
 
 def all_runs(params: Mapping[str, Any]) -> dict[str, AgentRun]:
@@ -109,7 +140,7 @@ def all_runs(params: Mapping[str, Any]) -> dict[str, AgentRun]:
 
 def run_parameters(defaults: Mapping[str, Any], run: Mapping[str, Any]) -> dict[str, Any]:
     """The run's block over the defaults, then its recipe over both, every key checked (see the module docstring)."""
-    settings = set(defaults) - {"recipes"}  # what a run or a recipe may set
+    settings = set(defaults) - {"recipes"} | set(OPTIONAL)  # what a run or a recipe may set
     unknown = sorted(set(run) - settings - set(OWN_KEYS) - set(FROM_INVENTORY))
     if unknown:
         raise ValueError(f"unknown agent parameters {unknown}: known ones are {sorted(settings | set(OWN_KEYS))}")
