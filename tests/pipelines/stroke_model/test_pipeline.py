@@ -12,7 +12,7 @@ from painting_dreams.datasets.episodes_dataset import EpisodesDataset
 from painting_dreams.episodes import EpisodeSpec, EpisodeStream
 from painting_dreams.paint.libmypaint import find_brush
 from painting_dreams.pipelines.stroke_model import create_pipeline
-from painting_dreams.pipelines.stroke_model.nodes import train_episode_stroke_model
+from painting_dreams.pipelines.stroke_model.nodes import check_compositing, train_episode_stroke_model
 from painting_dreams.world_model.stroke_model import StrokeModel
 from tests.conftest import BRUSH
 from tests.pipelines.world_model_catalog import assert_catalog_declares, tiny_parameters, world_model_catalog
@@ -24,9 +24,10 @@ def test_one_stroke_model_per_world(project_params):
     pipeline = create_pipeline()
     assert {node.namespace for node in pipeline.nodes} == set(project_params["worlds"]) >= {"mnist", "color"}
     mnist = pipeline.only_nodes_with_namespaces(["mnist"])
-    assert mnist.inputs() == {"mnist.stroke_episodes", "mnist.episode_split", "params:worlds.mnist",
-                              "params:world_model", "params:stroke_model"}
-    assert mnist.outputs() == {"mnist.stroke_model", "mnist.stroke_model_history"}
+    assert mnist.inputs() == {"mnist.stroke_episodes", "mnist.canvas_episodes", "mnist.episode_split",
+                              "params:worlds.mnist", "params:world_model", "params:stroke_model"}
+    assert mnist.all_outputs() == {"mnist.compositing_check", "mnist.stroke_model", "mnist.stroke_model_history"}
+    assert [node.name for node in mnist.nodes] == ["mnist.check_compositing", "mnist.train_stroke_model"]
     assert_catalog_declares(pipeline)
 
 
@@ -45,6 +46,9 @@ def test_stroke_model_learns_and_saves_the_agents_painter(small_episodes, tmp_pa
     np.testing.assert_array_equal(strokes[0], strokes[1])  # a function of (start, action) only
     history = catalog["mnist.stroke_model_history"].load()
     assert history["train_episodes"] == 18 and len(history["loss"]) == 8
+    check = catalog["mnist.compositing_check"].load()  # the dry brush lays paint: alpha-over is MyPaint's canvas
+    assert check == history["compositing_check"] and check["brush"] == BRUSH and check["episodes"] == 6
+    assert check["alpha_over_mse"] < 1e-4 < check["max_alpha_over_mse"]
     assert history["loss"][-1] < history["loss"][0]
     assert list((tmp_path / "tensorboard" / "mnist" / "stroke_model").glob("events.out.tfevents.*"))
 
@@ -96,3 +100,26 @@ def test_a_brush_that_paints_nothing_on_white_is_refused_with_what_was_measured(
                                          r"strokes on a white canvas \(every stroke's alpha is 0\)"):
         train_episode_stroke_model(EpisodesDataset(filepath=str(path)).load(), split, smudge,
                                    parameters["world_model"], parameters["stroke_model"])
+
+
+def test_a_brush_that_smears_the_paint_beneath_is_refused_with_its_measured_compositing_error(small_episodes, tmp_path):
+    parameters = tiny_parameters(tmp_path)
+    catalog = world_model_catalog(tmp_path, small_episodes, parameters)
+    split = catalog["color.episode_split"].load()
+    path = tmp_path / "puantilism" / "canvas"  # classic/puantilism's dabs pick up the colour beneath them
+    spec = EpisodeSpec(variant="color", stroke_mode=False, steps=10, brush="classic/puantilism")
+    EpisodesDataset(filepath=str(path)).save(EpisodeStream(spec, episodes=split["held_out"][1], seed=3, chunk_size=10,
+                                                           workers=1, progress=False))
+    puantilism = {**parameters["worlds"]["color"], "name": "dots", "brush": "classic/puantilism"}
+    with pytest.raises(ValueError, match=r"the dots world's brush 'classic/puantilism' paints depending on the paint "
+                                         r"beneath: .* 6 held-out canvas episodes, .* by MSE 6\.95e-03 \(largest "
+                                         r"pixel error 0\.\d\d\), above stroke_model\.compositing\.max_alpha_over_mse = "
+                                         r"0\.003"):
+        check_compositing(EpisodesDataset(filepath=str(path)).load(), split, puantilism, parameters["stroke_model"])
+    lenient = {**parameters["stroke_model"], "compositing": {"max_episodes": 6, "max_alpha_over_mse": 1.0}}
+    report = check_compositing(EpisodesDataset(filepath=str(path)).load(), split, puantilism, lenient)
+    assert report["alpha_over_mse"] > 3e-3 and report["episodes"] == 6  # the measured error, kept when allowed
+    with pytest.raises(ValueError, match=r"the dots canvas episodes were painted with 'classic/puantilism' but the "
+                                         r"world's brush is 'classic/pen'"):
+        check_compositing(EpisodesDataset(filepath=str(path)).load(), split, {**puantilism, "brush": "classic/pen"},
+                          lenient)
