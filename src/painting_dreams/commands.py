@@ -38,20 +38,47 @@ def find_project_root(start: Path) -> Path | None:
     return None
 
 
-def choose_run(available: list[str], painters: dict[str, tuple[str, str, int]], strokes: int) -> str:
-    """Among ``available`` painters (``painters`` maps each name to its dataset, variant and stroke count):
-    prefer a colour agent, then the one trained for the stroke count nearest to ``strokes``, then the
-    photo painter (CelebA) over the glyph painter (KMNIST)."""
+DEFAULT_MEDIUM = "dry_brush"  # the seed's brush: without --medium, its painters come first
+
+
+def choose_run(available: list[str], painters: dict[str, tuple], strokes: int) -> str:
+    """Among ``available`` painters (``painters`` maps each name to its dataset, variant, stroke count and
+    medium): prefer a colour agent, then the one trained for the stroke count nearest to ``strokes``, then
+    the photo painter (CelebA) over the glyph painter (KMNIST), then the default medium (the dry brush)."""
     if not available:
         raise click.ClickException(
             "no trained agent found: train one first, e.g. `kedro run --pipeline agent --namespaces celeba_50` "
             "(colour) or `kedro run` (MNIST, black paint)")
 
     def preference(name: str) -> tuple:
-        dataset, variant, trained_strokes = painters[name]
-        return variant != "color", abs(trained_strokes - strokes), dataset != "celeba"
+        dataset, variant, trained_strokes, medium = painters[name]
+        return variant != "color", abs(trained_strokes - strokes), dataset != "celeba", medium != DEFAULT_MEDIUM
 
     return min(available, key=preference)
+
+
+def in_medium(available: list[str], painters: dict[str, tuple], medium: str | None, run: str | None) -> list[str]:
+    """The painters of ``available`` that paint in ``medium`` (a brush's stem such as ``charcoal``, or a brush
+    name such as ``classic/charcoal``); all of them without one. Raises ``click.ClickException`` naming the
+    media there are when none does, or when ``run`` paints in another medium."""
+    from painting_dreams.paint.libmypaint import medium_of
+
+    if medium is None:
+        return available
+    wanted = medium_of(medium)
+    media = sorted({painters[name][3] for name in available})
+    if run is not None:
+        if painters[run][3] != wanted:
+            raise click.ClickException(f"--agent {run} paints in {painters[run][3]}, not in --medium {medium}: leave "
+                                       "out one of the two, or choose a painter of that medium (`painting-dreams models`)")
+        return [run]
+    found = [name for name in available if painters[name][3] == wanted]
+    if not found:
+        raise click.ClickException(
+            f"no painter paints in --medium {medium}: the media here are {', '.join(media) or 'none'} "
+            "(`painting-dreams models`); to learn another, add a world with that brush and a run to conf's "
+            "inventory.yml (conf/README.md)")
+    return found
 
 
 @dataclass
@@ -80,11 +107,14 @@ def project_agents(root: Path, env: str) -> tuple[dict, dict]:
         return context.catalog, context.params
 
 
-def find_agent(run: str | None, strokes: int | None, env: str, shipped_only: bool = False) -> Agent:
+def find_agent(run: str | None, strokes: int | None, env: str, shipped_only: bool = False,
+               medium: str | None = None) -> Agent:
     """``run`` trained in the project (if inside one and trained there), else shipped; without ``run``, the
-    colour painter with the stroke count nearest ``strokes`` among both. ``shipped_only``: never the project's."""
+    colour painter with the stroke count nearest ``strokes`` among both (in ``medium``, if given: a brush's
+    stem such as ``charcoal``). ``shipped_only``: never the project's."""
     from painting_dreams import shipped
     from painting_dreams.agent.runs import all_runs
+    from painting_dreams.paint.libmypaint import medium_of
 
     root = None if shipped_only else find_project_root(Path.cwd())
     if shipped_only and env != "base":
@@ -107,15 +137,17 @@ def find_agent(run: str | None, strokes: int | None, env: str, shipped_only: boo
     if run is not None and run not in known:
         raise click.ClickException(f"unknown agent {run!r}: choose one of {', '.join(known) or 'none'}")
     trained = [name for name in runs if catalog.exists(f"{name}.agent_policy")]
-    painters = {name: (runs[name].dataset, runs[name].variant, runs[name].strokes) if name in trained else
-                (ships[name]["dataset"], ships[name]["variant"], int(ships[name]["strokes"]))
+    painters = {name: (runs[name].dataset, runs[name].variant, runs[name].strokes, medium_of(runs[name].brush))
+                if name in trained else (ships[name]["dataset"], ships[name]["variant"], int(ships[name]["strokes"]),
+                                         medium_of(ships[name]["brush"]))
                 for name in known if name in trained or name in ships}
     available = list(painters)
     if run is not None and run not in available:
         where = f"trained in the {env!r} configuration" if root is not None else "shipped"
         raise click.ClickException(f"agent {run!r} is not {where}: `kedro run --pipeline agent --namespaces {run}"
                                    + (f" --env {env}`" if env != "base" else "`") + " inside the project trains it")
-    run = run or choose_run(available, painters, strokes or 0)
+    run = run or choose_run(in_medium(available, painters, medium, run), painters, strokes or 0)
+    in_medium(available, painters, medium, run)  # an --agent of another medium than --medium is refused
     if run in trained:
         agent_run = runs[run]
         try:
@@ -204,6 +236,9 @@ def cli() -> None:
 @click.option("--agent", "run", default=None,
               help="Agent (mnist_8, kmnist_15, celeba_15, celeba_30, celeba_50): one trained in this project if "
                    "inside it, else the shipped one; default: the colour painter nearest --strokes.")
+@click.option("--medium", default=None, metavar="MEDIUM",
+              help="Paint in this medium: a brush's name (pen, charcoal, impressionism, dry_brush, or classic/pen...); "
+                   "the painter of that medium nearest --strokes. `painting-dreams models` lists the media.")
 @click.option("--env", default="base", show_default=True,
               help="Kedro configuration environment (base, quick, ...), inside the project.")
 @click.option("--shipped", "shipped_only", is_flag=True,
@@ -221,8 +256,8 @@ def cli() -> None:
                    "the --size canvas. 0: off.")
 @click.option("--svg", is_flag=True,
               help="Also write the strokes as SVG vectors (an approximation of the painter's MyPaint brush; the PNG is MyPaint's).")
-def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env: str, shipped_only: bool,
-          refine_steps: int, closed_loop: bool, size: int, grid: int, svg: bool) -> None:
+def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, medium: str | None, env: str,
+          shipped_only: bool, refine_steps: int, closed_loop: bool, size: int, grid: int, svg: bool) -> None:
     """Paint IMAGE with a trained agent and replay its strokes in real MyPaint."""
     from painting_dreams.export import paint_image, write_painting
     from painting_dreams.targets.user_image import UserImageError, load_user_image
@@ -237,8 +272,8 @@ def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env:
         raise click.ClickException(str(exc)) from exc
     check_paint_outputs(image, out_dir, image.stem)  # before painting: a bad --out costs nothing
     if grid:
-        return _paint_tiled(image, target, out_dir, run, strokes, env, shipped_only, refine_steps, grid, svg)
-    agent = find_agent(run, strokes, env, shipped_only)
+        return _paint_tiled(image, target, out_dir, run, strokes, env, shipped_only, refine_steps, grid, svg, medium)
+    agent = find_agent(run, strokes, env, shipped_only, medium)
     strokes = strokes or agent.strokes
     how = (" closed-loop in MyPaint" if closed_loop else "") + (f", refined {refine_steps} steps" if refine_steps else "")
     click.echo(f"Painting {image} with agent {agent.name} ({agent.where}; {agent.variant} paint, "
@@ -260,11 +295,11 @@ def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, env:
 
 
 def _paint_tiled(image: Path, target, out_dir: Path, run: str | None, strokes: int | None, env: str,
-                 shipped_only: bool, refine_steps: int, grid: int, svg: bool) -> None:
+                 shipped_only: bool, refine_steps: int, grid: int, svg: bool, medium: str | None = None) -> None:
     """``paint --grid``: an underpainting and grid x grid tiles on the large canvas (painting_dreams.export.tiled)."""
     from painting_dreams.export.tiled import paint_tiled, write_tiled
 
-    agent = find_agent(run, strokes, env, shipped_only)
+    agent = find_agent(run, strokes, env, shipped_only, medium)
     strokes = strokes or agent.strokes
     size = target.shape[0]
     click.echo(f"Painting {image} at {size}x{size} with agent {agent.name} ({agent.where}): an underpainting and "
@@ -283,9 +318,12 @@ def _paint_tiled(image: Path, target, out_dir: Path, run: str | None, strokes: i
 
 
 @cli.command()
-@click.option("--agent", "run", required=True,
-              help="Agent (mnist_8, kmnist_15, celeba_15, celeba_30, celeba_50): trained in this project if inside it, "
-                   "else shipped.")
+@click.option("--agent", "run", default=None,
+              help="Agent (mnist_8, kmnist_15, celeba_15, celeba_30, celeba_50, celeba_50_pen ...): trained in this "
+                   "project if inside it, else shipped. Give it, or --medium, or both.")
+@click.option("--medium", default=None, metavar="MEDIUM",
+              help="Score the painter of this medium (pen, charcoal, impressionism, dry_brush ...) with the most strokes; "
+                   "with --agent, checked to be that agent's medium.")
 @click.option("--images", "images_path", required=True, type=click.Path(path_type=Path),
               help="An IDX file (.gz or not, e.g. MNIST's t10k-images-idx3-ubyte.gz), a KMNIST-style .npz (arr_0) "
                    "or a folder of images (CelebA's img_align_celeba, or any PNG/JPEG).")
@@ -302,18 +340,22 @@ def _paint_tiled(image: Path, target, out_dir: Path, run: str | None, strokes: i
               help="Kedro configuration environment (base, quick, ...), inside the project.")
 @click.option("--shipped", "shipped_only", is_flag=True,
               help="Use the painter shipped with painting_dreams even inside a project that trained its own.")
-def evaluate(run: str, images_path: Path, out_dir: Path, limit: int | None, split: str, refine_steps: int,
-             closed_loop: bool, env: str, shipped_only: bool) -> None:
+def evaluate(run: str | None, medium: str | None, images_path: Path, out_dir: Path, limit: int | None, split: str,
+             refine_steps: int, closed_loop: bool, env: str, shipped_only: bool) -> None:
     """Paint every image of --images with an agent, replay it in real MyPaint and score it."""
     from painting_dreams.evaluation.image_sets import ImageSetError, load_image_set
     from painting_dreams.evaluation.report_files import FILES, write_evaluation
     from painting_dreams.files import OutputDirError, check_out_dir
+    from painting_dreams.paint.libmypaint import medium_of
 
     try:
         check_out_dir(out_dir, FILES, create=False)
     except OutputDirError as exc:
         raise click.ClickException(str(exc)) from exc
-    agent = find_agent(run, None, env, shipped_only)
+    if run is None and medium is None:
+        raise click.ClickException("give --agent NAME or --medium MEDIUM (or both): `painting-dreams models` lists "
+                                   "the painters and their media")
+    agent = find_agent(run, None if run else 500, env, shipped_only, medium)
     try:
         image_set = load_image_set(images_path, agent.preparation, limit=limit, split=split)
     except ImageSetError as exc:
@@ -329,6 +371,7 @@ def evaluate(run: str, images_path: Path, out_dir: Path, limit: int | None, spli
         scored = paint_and_score(agent.policy, agent.painter, image_set.targets, agent.strokes,
                                  refine_steps=refine_steps, closed_loop=closed_loop, fixed_fields=agent.fixed_fields)
     summary = {"agent": agent.name, "where": agent.where, "strokes": agent.strokes, "brush": agent.painter.real_brush(),
+               "medium": medium_of(agent.painter.real_brush()),
                "images_path": str(images_path),
                "split": split, "prepared": image_set.prepared, **scored.summary(), "refine": refine_steps,
                "closed_loop": closed_loop, "seconds": round(scored.seconds, 2),
@@ -353,17 +396,25 @@ def models() -> None:
         raise click.ClickException(str(exc)) from exc
     if not ships:
         raise click.ClickException(f"no painters ship with this install ({shipped.HERE}): reinstall painting_dreams")
-    click.echo(f"{'name':<10} {'strokes':>7}  {'paint':<6} {'brush':<18} {'trained as':<32} {'steps':>6} {'train min':>9} "
-               f"{'real MSE':>8} {'dream MSE':>9} {'refined':>16}  date")
+    from painting_dreams.paint.libmypaint import medium_of
+
+    width = max(10, *(len(name) for name in ships))
+    click.echo(f"{'name':<{width}} {'strokes':>7}  {'paint':<6} {'medium':<14} {'brush':<22} {'trained as':<32} "
+               f"{'steps':>6} {'train min':>9} {'real MSE':>8} {'dream MSE':>9} {'refined':>16}  date")
+    media: dict[str, list[str]] = {}
     for name, card in ships.items():
         mse = card["test_mse"]
         refined = card.get("test_mse_modes", {}).get("refined")
         best = f"{refined['mse_real_mean']:.4f} (K={refined['refine_steps']})" if refined else "-"
-        click.echo(f"{name:<10} {card['strokes']:>7}  {card['variant']:<6} {card['brush']:<18} "
+        medium = medium_of(card["brush"])
+        media.setdefault(medium, []).append(name)
+        click.echo(f"{name:<{width}} {card['strokes']:>7}  {card['variant']:<6} {medium:<14} {card['brush']:<22} "
                    f"{card.get('trained_as', name):<32} "
                    f"{card.get('steps', ''):>6} {card.get('training_minutes', ''):>9} {mse.get('real', float('nan')):>8.4f} "
                    f"{mse.get('dream', float('nan')):>9.4f} {best:>16}  {card.get('date', '')}")
     click.echo("real / dream MSE: test split, open loop; refined: real MSE with `--refine K` (the cards have the rest)")
+    click.echo("media (`paint --medium M`, `evaluate --medium M`): "
+               + "; ".join(f"{medium}: {', '.join(names)}" for medium, names in sorted(media.items())))
     click.echo(f"cards: {shipped.HERE / 'cards'}")
 
 

@@ -28,8 +28,25 @@ def test_each_stroke_is_a_path_through_its_control_point_in_its_colour_and_width
     x0, y0, bx, by, x1, y1 = (float(v) for v in re.findall(r"-?[0-9.]+", path.get("d")))
     mid = 0.25 * np.array([x0, y0]) + 0.5 * np.array([bx, by]) + 0.25 * np.array([x1, y1])  # the curve at t = 1/2
     np.testing.assert_allclose(mid, [30.0, 40.0], atol=0.01)
-    assert path.get("stroke") == "rgb(200,10,30)" and float(path.get("stroke-width")) == pytest.approx(2 * math.e, abs=0.01)
+    # the dry brush's dab diameter 2 e^size, widened by its dabs' scatter (offset_by_random 1.4 p, in radii)
+    assert path.get("stroke") == "rgb(200,10,30)"
+    assert float(path.get("stroke-width")) == pytest.approx(2 * math.e * (1 + 1.4 * 0.5), abs=0.01)
     assert float(path.get("stroke-opacity")) == pytest.approx((0.8 + 0.2 * 0.5) * 0.5, abs=1e-3)  # the dry brush's
+
+
+def test_each_medium_draws_with_its_own_brushs_width_and_opacity():
+    stroke = {"start": [10.0, 20.0], "end": [50.0, 20.0], "control": [30.0, 40.0], "pressure": 0.6, "size": 1.0,
+              "jump": False, "rgb": [0, 0, 0]}
+
+    def drawn(brush):
+        path = ET.fromstring(strokes_svg([stroke], 64, 64, brush)).find(f"{SVG}path")
+        return float(path.get("stroke-width")), float(path.get("stroke-opacity"))
+
+    # classic/pen: opaque (1 x 1 above pressure 0.015), radius + 0.5 p, no scatter
+    assert drawn("classic/pen") == pytest.approx((2 * math.exp(1.0 + 0.5 * 0.6), 1.0), abs=1e-2)
+    # classic/charcoal: (0.4 + 0.4 p) p opaque, dabs scattered 1.6 - 1.4 p radii
+    assert drawn("classic/charcoal") == pytest.approx((2 * math.e * (1 + 1.6 - 1.4 * 0.6), (0.4 + 0.4 * 0.6) * 0.6),
+                                                      abs=1e-2)
 
 
 def test_paint_svg_writes_the_svg_with_the_other_files(blocks):

@@ -146,6 +146,12 @@ def find_brush(name: str) -> Path:
     )
 
 
+def medium_of(brush: str) -> str:
+    """The medium a brush paints in, as commands name it: its file's stem (``classic/pen`` -> ``pen``,
+    ``classic/dry_brush`` -> ``dry_brush``, ``/my/brushes/ink.myb`` -> ``ink``)."""
+    return Path(str(brush)).stem
+
+
 def installed_brushes() -> dict[str, Path]:
     """Every brush :func:`find_brush` can find by name (``classic/charcoal``...), sorted, each the file it
     resolves to (a name in ``PAINTING_DREAMS_BRUSH_DIR`` hides the same name in the system folders)."""
