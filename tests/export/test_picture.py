@@ -11,14 +11,16 @@ from click.testing import CliRunner
 from PIL import Image
 
 from painting_dreams.agent import build_policy, stroke_model_painter
-from painting_dreams.commands import choose_run, cli
+from painting_dreams.commands import choose_run, cli, in_medium
 from painting_dreams.paint.replay import replay_in_mypaint
 from painting_dreams.export import paint_image, write_painting
 from painting_dreams.world_model.stroke_model import StrokeModel
 from tests.conftest import BRUSH
 
-RUNS = {"mnist_8": ("mnist", "mnist", 8), "kmnist_15": ("kmnist", "color", 15), "celeba_15": ("celeba", "color", 15),
-        "celeba_50": ("celeba", "color", 50)}  # painter -> (dataset, variant, strokes), as find_agent gives choose_run
+RUNS = {"mnist_8": ("mnist", "mnist", 8, "dry_brush"), "kmnist_15": ("kmnist", "color", 15, "dry_brush"),
+        "celeba_15": ("celeba", "color", 15, "dry_brush"), "celeba_50": ("celeba", "color", 50, "dry_brush"),
+        "celeba_50_pen": ("celeba", "color", 50, "pen")}  # painter -> (dataset, variant, strokes, medium), as find_agent
+# gives choose_run
 
 
 def test_paint_image_writes_png_gif_json_and_ora(tmp_path):
@@ -88,6 +90,22 @@ def test_choose_run_prefers_colour_agents_near_the_stroke_count():
     assert choose_run(["mnist_8", "kmnist_15", "celeba_15"], RUNS, 15) == "celeba_15"  # a photo painter on ties
     with pytest.raises(click.ClickException, match="no trained agent found: train one first"):
         choose_run([], RUNS, 8)
+    assert choose_run(["celeba_50_pen", "celeba_50"], RUNS, 50) == "celeba_50"  # the seed's medium on ties
+
+
+def test_medium_chooses_among_the_painters_of_that_brush_and_names_the_media_there_are():
+    everyone = list(RUNS)
+    assert in_medium(everyone, RUNS, None, None) == everyone
+    assert in_medium(everyone, RUNS, "pen", None) == ["celeba_50_pen"]
+    assert in_medium(everyone, RUNS, "classic/pen", None) == ["celeba_50_pen"]  # a brush's name says the same
+    assert choose_run(in_medium(everyone, RUNS, "dry_brush", None), RUNS, 50) == "celeba_50"
+    with pytest.raises(click.ClickException, match=r"no painter paints in --medium chalk: the media here are dry_brush, "
+                                                   r"pen \(`painting-dreams models`\); to learn another, add a world"):
+        in_medium(everyone, RUNS, "chalk", None)
+    with pytest.raises(click.ClickException, match=r"--agent celeba_15 paints in dry_brush, not in --medium pen"):
+        in_medium(everyone, RUNS, "pen", "celeba_15")
+    result = CliRunner().invoke(cli, ["paint", "nope.png", "--medium", "chalk"])
+    assert result.exit_code == 1 and "does not exist" in result.output  # the image is checked before any painter
 
 
 def test_paint_command_explains_bad_images(tmp_path):

@@ -65,6 +65,11 @@ def test_damaged_inputs_end_in_one_line_and_c_notes_stay_off_stdout(tmp_path, sh
                                     "pipelines: run it inside the painting_dreams project (a clone of its repository); "
                                     "`paint`, `evaluate` and `models` work anywhere"),
         "a clean evaluation": (["evaluate", "--agent", "mnist_8", "--images", "two.npz", "--out", "o3"], None),
+        "evaluate without a painter": (["evaluate", "--images", "two.npz", "--out", "o4"],
+                                       "Error: give --agent NAME or --medium MEDIUM (or both): `painting-dreams models` "
+                                       "lists the painters and their media"),
+        "a medium nobody paints in": (["paint", "--medium", "classic/smudge", "--shipped", "pictures/blue.png"],
+                                      "Error: no painter paints in --medium classic/smudge: the media here are "),
     }
     processes = {name: subprocess.Popen([sys.executable, "-c", COMMAND, *args], cwd=tmp_path, stdout=subprocess.PIPE,
                                         stderr=subprocess.PIPE, text=True) for name, (args, _) in runs.items()}

@@ -65,10 +65,12 @@ def test_models_names_each_painters_brush_and_brushes_lists_the_installed_ones()
     result = CliRunner().invoke(cli, ["models"])
     assert result.exit_code == 0, result.output
     header, *rows = result.stdout.splitlines()
-    assert header.split()[:4] == ["name", "strokes", "paint", "brush"]
+    assert header.split()[:5] == ["name", "strokes", "paint", "medium", "brush"]
     for name in NAMES:
         (row,) = [line for line in rows if line.startswith(f"{name} ")]
-        assert row.split()[3] == BRUSH, row
+        assert row.split()[3:5] == [cards()[name]["brush"].split("/")[-1], cards()[name]["brush"]], row
+    (media,) = [line for line in rows if line.startswith("media")]
+    assert "dry_brush: celeba_15, celeba_30, celeba_50, kmnist_15, mnist_8" in media
     result = CliRunner().invoke(cli, ["brushes", "--paths"])
     assert result.exit_code == 0, result.output
     listed = dict(line.split() for line in result.stdout.splitlines())
