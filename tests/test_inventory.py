@@ -44,7 +44,7 @@ def test_runs_are_completed_from_their_world_and_dataset():
     ("datasets", "mnist", {"test_fraction": 0.1}, "test_fraction is for image_folder datasets"),
     ("datasets", "mnist", {"reader": "image_folder", "preparation": {"kind": "pictures", "image_size": 64}},
      "test_fraction is None; an image_folder dataset holds out this share"),
-    ("runs", "mnist_8", {"world": "charcoal"}, "world is 'charcoal', which is not in worlds (mnist, color)"),
+    ("runs", "mnist_8", {"world": "chalk"}, "world is 'chalk', which is not in worlds (mnist, color, pen, charcoal, impressionism)"),
     ("runs", "mnist_8", {"dataset": "photos"}, "dataset is 'photos', which is not in datasets"),
     ("runs", "mnist_8", {"brush": "classic/pen"}, "sets ['brush']: these follow from its world and dataset"),
 ])
@@ -78,16 +78,18 @@ def _parameters(conf, env=None, runtime=None) -> dict:
 
 def test_an_environment_adds_and_changes_entries_key_by_key(conf):
     (conf / "local" / "inventory.yml").write_text(yaml.safe_dump({
-        "worlds": {"pen": {"layout": "color", "brush": "classic/pen", "canvas_size": 64, "seed": 9}},
-        "runs": {"celeba_15": {"training": {"steps": 99}}, "pen_celeba_5": {"dataset": "celeba", "world": "pen"}},
+        "worlds": {"chalk": {"layout": "color", "brush": "deevad/chalk", "canvas_size": 64, "seed": 9},
+                   "pen": {"seed": 7}},
+        "runs": {"celeba_15": {"training": {"steps": 99}}, "chalk_celeba_5": {"dataset": "celeba", "world": "chalk"}},
     }))
     params = _parameters(conf)
     runs = all_runs(params)
     assert runs["celeba_15"].params["training"]["steps"] == 99
     assert runs["celeba_15"].params["training"]["augment"] == "flip"  # the rest of base's block stays
-    assert (runs["pen_celeba_5"].brush, runs["pen_celeba_5"].variant, runs["pen_celeba_5"].world) == (
-        "classic/pen", "color", "pen")
-    assert set(params["worlds"]) == {"mnist", "color", "pen"}
+    assert (runs["chalk_celeba_5"].brush, runs["chalk_celeba_5"].variant, runs["chalk_celeba_5"].world) == (
+        "deevad/chalk", "color", "chalk")
+    assert set(params["worlds"]) == {"mnist", "color", "pen", "charcoal", "impressionism", "chalk"}
+    assert params["worlds"]["pen"]["seed"] == 7 and params["worlds"]["pen"]["brush"] == "classic/pen"  # merged key by key
 
 
 def test_command_line_params_override_an_entry(conf):

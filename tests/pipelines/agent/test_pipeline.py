@@ -22,7 +22,8 @@ from tests.conftest import BRUSH, use_project_inventory
 
 OUTPUTS = {"agent_policy", "agent_history", "agent_mse_plot", "cma_history", "agent_scores"}
 CATALOG_KEYS = {"{world}.stroke_model", *(f"{{run}}.{name}" for name in OUTPUTS)}  # the painter: world_model's
-BUNDLED = {"mnist_8", "kmnist_15", "celeba_15", "celeba_30", "celeba_50"}  # conf/base's runs
+BUNDLED = {"mnist_8", "kmnist_15", "celeba_15", "celeba_30", "celeba_50", "celeba_50_pen", "celeba_50_charcoal",
+           "celeba_50_impressionism"}  # conf/base's runs
 # A run's block as the inventory completes it (painting_dreams.inventory.check_run).
 CELEBA = {"name": "celeba_3", "dataset": "celeba", "world": "color", "layout": "color", "brush": BRUSH,
           "preparation": {"kind": "faces", "image_size": 64, "crop_size": 178, "crop_centre": [89, 121]},
@@ -69,7 +70,7 @@ def test_catalog_and_parameters_cover_every_run(project_root: Path, env: str):
     for run, block in runs.items():
         params = run_parameters(agent["defaults"], block)
         config = TrainingConfig.from_params(params["training"])
-        assert config.strokes == int(run.rsplit("_", 1)[1])
+        assert config.strokes == int(run.split("_")[1])  # <dataset>_<strokes>[_<medium>]
         assert params["world"] == RUNS[run].world and params["layout"] == runs[run]["layout"]
         assert params["dataset"] == RUNS[run].dataset  # an env changes a run's settings, never its wiring
         if run in inventory["runs"]:
