@@ -9,6 +9,11 @@ the card: world, brush and the SHA-256 of its brush file, dataset and split, ima
 (the dataset's, from conf's inventory), recipe and parameters, steps, training time and
 machine, test MSEs, date, the dataset's licence (the inventory's), the SHA-256 of each file. Models are stored as trained (float32).
 
+``--refine-test NAME=K:N`` measures NAME + K refinement steps (real MyPaint in the loop every 25) on the first N
+test images here and puts it on the card as its refined mode (what ``painting-dreams evaluate --refine K --limit N``
+paints). Every card also gets its stroke model's fidelity: held-out MSE of the stroke model on its world's
+held-out random strokes (up to 300 episodes), and that over a blank prediction's.
+
 ``--refine NAME=K`` adds the best mode of the painting-modes comparison to NAME's card: the row
 "agent + K refinement steps" of ``data/08_reporting/evaluation/NAME_modes.csv`` (measured by
 ``kedro run --pipeline evaluation --nodes NAME.compare_modes`` on the first test images; ``painting-dreams
@@ -45,6 +50,8 @@ def main() -> None:
                         help="NAME=K: the card also gets NAME + K refinement steps, from NAME's modes table")
     parser.add_argument("--modes-only", action="store_true", help="only add --refine's modes to the shipped cards")
     parser.add_argument("--images", type=int, default=None, help="score only the first N test images")
+    parser.add_argument("--refine-test", action="append", default=[],
+                        help="NAME=K:N: measure NAME + K refinement steps on the first N test images for its card")
     args = parser.parse_args()
 
     import keras
@@ -53,11 +60,12 @@ def main() -> None:
     from painting_dreams.agent.runs import AgentRun
     from painting_dreams.config_loader import InventoryConfigLoader
     from painting_dreams.evaluation.paint_and_score import paint_and_score
-    from painting_dreams.paint.libmypaint import brush_digest
+    from painting_dreams.paint.libmypaint import brush_digest, medium_of
     from painting_dreams.shipped import sha256_of
 
     sources = dict(s.split("=", 1) for s in args.source)
     refine_steps = {name: int(k) for name, k in (s.split("=", 1) for s in args.refine)}
+    refine_tests = {name: tuple(int(v) for v in kn.split(":")) for name, kn in (s.split("=", 1) for s in args.refine_test)}
     config = InventoryConfigLoader(str(ROOT / "conf"), base_env="base", default_run_env="local")["parameters"]
     (SHIPPED / "cards").mkdir(parents=True, exist_ok=True)
     if args.modes_only:
@@ -87,6 +95,10 @@ def main() -> None:
         scored = paint_and_score(policy, painter, test, strokes, fixed_fields=painter_run.fixed_fields)
         scores = scored.scores
         modes = {"refined": refined_mode(name, refine_steps[name])} if name in refine_steps else {}
+        if name in refine_tests:
+            k, n = refine_tests[name]
+            modes = {"refined": refined_here(policy, painter, test[:n], strokes, k, painter_run.fixed_fields,
+                                             float(scores["mse_target_real"][:n].mean()))}
         card = {
             "name": name, "strokes": strokes, "variant": variant, "world": world, "brush": run.brush,
             "brush_sha256": brush_digest(run.brush),
@@ -109,7 +121,10 @@ def main() -> None:
                          "dream": round(float(scores["mse_target_dream"].mean()), 5),
                          "dream_real": round(float(scores["mse_dream_real"].mean()), 5),
                          "exploited": int(scores["exploited"].sum()), "images": len(test), "mode": "open loop"},
-            "test_mse_modes": modes,  # the best mode of the refinement issue, on the same test images
+            "test_mse_modes": modes,  # the best mode with refinement, on the first test images
+            "medium": medium_of(run.brush),
+            "init_policy": params.get("init_policy"),  # the policy it was fine-tuned from (null: from scratch)
+            "stroke_model_fidelity": stroke_model_fidelity(world, SHIPPED / stroke_model),
             "date": datetime.date.today().isoformat(),
             "licence": config["datasets"][dataset]["licence"],
             "files_sha256": {file: sha256_of(SHIPPED / file) for file in (f"{source}.keras", stroke_model)},
@@ -118,6 +133,42 @@ def main() -> None:
         print(f"{name}: {source}.keras, {strokes} strokes, real {card['test_mse']['real']:.4f}, dream "
               f"{card['test_mse']['dream']:.4f}" + "".join(f", {m['mode']}: real {m['mse_real_mean']:.4f}" for m in modes.values())
               + f" on {len(test)} test images ({time.perf_counter() - started:.0f} s)")
+
+
+def refined_here(policy, painter, targets, strokes: int, k: int, fixed_fields: dict, open_loop: float) -> dict:
+    """NAME + K refinement steps measured here on ``targets`` (the first test images), as a card entry."""
+    from painting_dreams.evaluation.paint_and_score import paint_and_score
+
+    started = time.perf_counter()
+    summary = paint_and_score(policy, painter, targets, strokes, refine_steps=k, fixed_fields=fixed_fields).summary()
+    return {"mode": f"open loop + {k} refinement steps, real MyPaint every 25 (evaluate --refine {k})",
+            "refine_steps": k, "images": summary["images"], "mse_real_mean": round(summary["mse_real_mean"], 5),
+            "mse_real_std": round(summary["mse_real_std"], 5), "mse_dream_mean": round(summary["mse_dream_mean"], 5),
+            "mse_dream_real_mean": round(summary["mse_dream_real_mean"], 5), "refined_wins": summary["refined_wins"],
+            "seconds_per_image": round((time.perf_counter() - started) / summary["images"], 2),
+            "open_loop_on_these_images": round(open_loop, 5),
+            "measured_by": f"scripts/ship_painters.py --refine-test (first {summary['images']} test images, one core "
+                           "of this 2-core CPU)"}
+
+
+def stroke_model_fidelity(world: str, model_path: Path, max_episodes: int = 300) -> dict:
+    """The stroke model's held-out MSE on its world's held-out random strokes, and its ratio to a blank prediction."""
+    import keras
+
+    from painting_dreams.datasets.episodes_dataset import EpisodesDataset
+    from painting_dreams.episodes.split import saved_split
+    from painting_dreams.evaluation.world_models import evaluate_painter
+    from painting_dreams.world_model.stroke_renderers import StrokeModelPainter
+
+    folder = ROOT / f"data/02_intermediate/episodes/{world}"
+    episodes = EpisodesDataset(filepath=str(folder / "stroke")).load()
+    split = saved_split(json.loads((folder / "split.json").read_text()), len(episodes), "stroke",
+                        max_held_out=max_episodes)
+    e = episodes.arrays(["strokes", "actions", "start", "painted"], episodes=split.held_out)
+    model = keras.models.load_model(model_path, compile=False, safe_mode=True)
+    scores = evaluate_painter(StrokeModelPainter(model), e["strokes"], e["actions"], e["start"], e["painted"],
+                              episodes.manifest["variant"])
+    return {"held_out_episodes": len(e["actions"]), **{k: round(float(v), 5) for k, v in scores.items()}}
 
 
 def refined_mode(name: str, k: int) -> dict:
