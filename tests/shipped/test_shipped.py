@@ -18,9 +18,12 @@ NAMES = ["mnist_8", "kmnist_15", "celeba_15", "celeba_30", "celeba_50"]
 BIN = Path(sys.executable).parent
 
 
+MEDIA = {"celeba_50_pen": "classic/pen", "celeba_50_charcoal": "classic/charcoal"}  # painter -> its brush
+
+
 def test_the_five_painters_ship_with_cards_and_load_in_safe_mode():
     shipped = cards()
-    assert sorted(shipped) == sorted(NAMES)
+    assert sorted(shipped) == sorted(NAMES + list(MEDIA))
     for name in NAMES:
         card = shipped[name]
         assert card["strokes"] == int(name.rsplit("_", 1)[1]) and card["variant"] == ("mnist" if name == "mnist_8" else "color")
@@ -37,6 +40,23 @@ def test_the_five_painters_ship_with_cards_and_load_in_safe_mode():
         # one painter with another stroke model adds a file and never replaces the one other painters paint with
     assert shipped["celeba_30"]["policy"] == shipped["celeba_50"]["policy"]  # one agent, two stroke counts
     assert sum(p.stat().st_size for p in HERE.glob("*.keras")) < 40e6
+
+
+@pytest.mark.parametrize("name", sorted(MEDIA))
+def test_each_medium_ships_a_painter_of_its_brush_with_its_card(name):
+    card = cards()[name]
+    brush = MEDIA[name]
+    assert (card["brush"], card["medium"], card["world"]) == (brush, brush.split("/")[1], brush.split("/")[1])
+    assert card["brush_sha256"] == hashlib.sha256(find_brush(brush).read_bytes()).hexdigest()
+    assert card["init_policy"] == "celeba_50" and card["strokes"] == 50 and card["dataset"] == "celeba"
+    assert 0 < card["stroke_model_fidelity"]["ratio"] < 0.5 and card["stroke_model_fidelity"]["held_out_episodes"] == 300
+    assert 0 < card["test_mse"]["real"] < 0.05 and card["test_mse"]["images"] == 780 and card["training_minutes"] <= 120
+    refined = card["test_mse_modes"]["refined"]
+    assert refined["refine_steps"] == 100 and refined["mse_real_mean"] < refined["open_loop_on_these_images"]
+    digest = hashlib.sha256((HERE / card["stroke_model"]).read_bytes()).hexdigest()
+    assert card["stroke_model"] == f"{card['world']}_stroke_model_{digest[:12]}.keras"
+    painter = load(name)
+    assert painter.painter.real_brush() == brush  # MyPaint paints its strokes with the medium's own brush
 
 
 @pytest.mark.slow
