@@ -49,9 +49,13 @@ def test_every_run_in_conf_states_its_dataset_and_world(conf_params):
     assert {name: (run.dataset, run.world, run.variant, run.strokes) for name, run in runs.items()} == {
         "mnist_8": ("mnist", "mnist", "mnist", 8), "kmnist_15": ("kmnist", "color", "color", 15),
         "celeba_15": ("celeba", "color", "color", 15), "celeba_30": ("celeba", "color", "color", 30),
-        "celeba_50": ("celeba", "color", "color", 50)}
+        "celeba_50": ("celeba", "color", "color", 50), "celeba_50_pen": ("celeba", "pen", "color", 50),
+        "celeba_50_charcoal": ("celeba", "charcoal", "color", 50),
+        "celeba_50_impressionism": ("celeba", "impressionism", "color", 50)}
     assert list(runs) == list(conf_params["runs"])  # conf's order
-    assert all(run.brush == conf_params["worlds"][run.world]["brush"] == BRUSH for run in runs.values())
+    assert all(run.brush == conf_params["worlds"][run.world]["brush"] for run in runs.values())
+    assert {run.brush for run in runs.values()} == {BRUSH, "classic/pen", "classic/charcoal", "classic/impressionism"}
+    assert runs["celeba_50_pen"].params["init_policy"] == "celeba_50"  # fine-tuned from the dry brush's policy
     assert all(run.preparation == conf_params["datasets"][run.dataset]["preparation"] for run in runs.values())
     assert runs["celeba_15"].preparation["kind"] == "faces" and runs["kmnist_15"].preparation == DIGITS
     assert all(run.run_dir == f"data/06_models/agent/{name}" for name, run in runs.items())
