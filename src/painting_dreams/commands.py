@@ -66,7 +66,6 @@ def in_medium(available: list[str], painters: dict[str, tuple], medium: str | No
     if medium is None:
         return available
     wanted = medium_of(medium)
-    media = sorted({painters[name][3] for name in available})
     if run is not None:
         if painters[run][3] != wanted:
             raise click.ClickException(f"--agent {run} paints in {painters[run][3]}, not in --medium {medium}: leave "
@@ -74,6 +73,7 @@ def in_medium(available: list[str], painters: dict[str, tuple], medium: str | No
         return [run]
     found = [name for name in available if painters[name][3] == wanted]
     if not found:
+        media = sorted({painters[name][3] for name in available})
         raise click.ClickException(
             f"no painter paints in --medium {medium}: the media here are {', '.join(media) or 'none'} "
             "(`painting-dreams models`); to learn another, add a world with that brush and a run to conf's "
@@ -146,8 +146,8 @@ def find_agent(run: str | None, strokes: int | None, env: str, shipped_only: boo
         where = f"trained in the {env!r} configuration" if root is not None else "shipped"
         raise click.ClickException(f"agent {run!r} is not {where}: `kedro run --pipeline agent --namespaces {run}"
                                    + (f" --env {env}`" if env != "base" else "`") + " inside the project trains it")
-    run = run or choose_run(in_medium(available, painters, medium, run), painters, strokes or 0)
-    in_medium(available, painters, medium, run)  # an --agent of another medium than --medium is refused
+    candidates = in_medium(available, painters, medium, run)  # an --agent of another medium is refused here
+    run = run or choose_run(candidates, painters, strokes or 0)
     if run in trained:
         agent_run = runs[run]
         try:
