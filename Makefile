@@ -10,7 +10,13 @@ PYTHON := $(VENV)/bin/python
 $(VENV)/.installed: pyproject.toml requirements.txt scripts/install.sh
 	VENV=$(VENV) scripts/install.sh
 
+# `make install GPU=1`: the CUDA build of TensorFlow instead of the CPU one (kept by later installs; GPU=0 undoes it)
+ifeq ($(GPU),)
 install: $(VENV)/.installed
+else
+install:
+	VENV=$(VENV) GPU=$(GPU) scripts/install.sh
+endif
 
 SHIPPED := data/quick/08_reporting/shipped
 PAINTING_DREAMS := $(VENV)/bin/painting-dreams

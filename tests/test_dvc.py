@@ -57,7 +57,8 @@ def quick_project(tmp_path_factory) -> Path:
     project = tmp_path_factory.mktemp("dvc_project")
     copy_project(PROJECT_ROOT, project)
     params = yaml.safe_load((project / "params.yaml").read_text())
-    params["kedro"] = {"env": "quick", "conf": "conf/quick", "out": "data/quick"}
+    params["kedro"] = {"env": "quick", "conf": "conf/quick", "inventory": "conf/quick/inventory.yml",
+                      "out": "data/quick"}
     (project / "params.yaml").write_text(yaml.safe_dump(params))
     _set_epochs(project, 2)
     (project / "brushes" / "classic").mkdir(parents=True)

@@ -38,6 +38,7 @@ from painting_dreams.agent.collapse import CollapseWatch
 from painting_dreams.agent.critic import critic_losses, generator_adversarial_loss
 from painting_dreams.agent.dream_painter import DreamPainter
 from painting_dreams.agent.inference import IMAGE_SHAPE, check_targets, dream_mse
+from painting_dreams.devices import tensorflow_devices
 from painting_dreams.agent.policy import paint_steps
 from painting_dreams.parameters import checked_block
 
@@ -206,6 +207,7 @@ class DreamTrainer:
     def run(self) -> pd.DataFrame:
         """Train up to ``config.steps`` steps, resuming from the last checkpoint; return the history."""
         c = self.config
+        logger.info("%s: %s", self.name, tensorflow_devices())
         self._start_or_resume()
         writer = tf.summary.create_file_writer(str(self.run_dir / "tensorboard"))
         tick, tick_step = time.perf_counter(), self.step

@@ -21,6 +21,7 @@ import numpy as np
 import tensorflow as tf
 from tqdm.auto import tqdm
 
+from painting_dreams.devices import tensorflow_devices
 from painting_dreams.parameters import checked_block
 from painting_dreams.world_model.mdn_rnn import MDNRNN, mdn_rnn_loss
 from painting_dreams.world_model.stroke_data import stroke_examples
@@ -77,6 +78,8 @@ def fit(model: keras.Model, loss_fn: Callable, arrays: tuple, params: dict, name
     rng = np.random.default_rng(params["seed"])
     writer = tf.summary.create_file_writer(str(log_dir)) if log_dir else None
     history: dict[str, list] = {}
+    if progress:
+        tqdm.write(f"{name}: {tensorflow_devices()}")
     started = time.perf_counter()
     for epoch in range(params["epochs"]):
         order = rng.permutation(count)
