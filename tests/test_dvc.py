@@ -114,3 +114,12 @@ def test_repro_twice_then_a_parameter_change_reruns_only_downstream(quick_projec
     _run(["dvc", "repro", "--single-item", "brush@mnist"], quick_project)
     status = _run(["dvc", "status", "--with-deps", "stroke_model@mnist"], quick_project)
     assert _stale(status) == {"episodes@mnist"} and "02_intermediate/brushes/mnist.sha256" in status
+
+
+def test_the_tables_of_every_run_depend_on_every_run_of_the_inventory():
+    """evaluation_results and evaluation_modes list their runs by name: each run of conf/base has its line."""
+    stages = yaml.safe_load((PROJECT_ROOT / "dvc.yaml").read_text())["stages"]
+    runs = yaml.safe_load((PROJECT_ROOT / "conf/base/inventory.yml").read_text())["runs"]
+    for stage, kind in (("evaluation_results", "summary"), ("evaluation_modes", "modes")):
+        listed = {Path(dep).name.removesuffix(f"_{kind}.csv") for dep in stages[stage]["deps"]}
+        assert listed == set(runs), (stage, sorted(set(runs) ^ listed))

@@ -5,6 +5,7 @@
     painting-dreams paint photo.jpg --strokes 50 --out out/
     painting-dreams evaluate --agent kmnist_15 --images kmnist-test-imgs.npz --out scores/
     painting-dreams models
+    painting-dreams brushes
     painting-dreams run --pipeline agent --namespaces mnist_8      (same as `kedro run ...`)
 """
 
@@ -240,7 +241,7 @@ def cli() -> None:
               help="Paint in this medium: a brush's name (pen, charcoal, impressionism, dry_brush, or classic/pen...); "
                    "the painter of that medium nearest --strokes. `painting-dreams models` lists the media.")
 @click.option("--env", default="base", show_default=True,
-              help="Kedro configuration environment (base, quick, ...), inside the project.")
+              help="Kedro configuration environment (base, quick, gpu, ...), inside the project.")
 @click.option("--shipped", "shipped_only", is_flag=True,
               help="Use the painter shipped with painting_dreams even inside a project that trained its own.")
 @click.option("--refine", "refine_steps", default=REFINE_STEPS, show_default=True, type=click.IntRange(0, 5000),
@@ -337,7 +338,7 @@ def _paint_tiled(image: Path, target, out_dir: Path, run: str | None, strokes: i
               help="Refine each painting for K steps in the dream, kept only where real MyPaint paints it closer.")
 @click.option("--closed-loop", is_flag=True, help="The agent paints in real MyPaint, seeing MyPaint's canvas.")
 @click.option("--env", default="base", show_default=True,
-              help="Kedro configuration environment (base, quick, ...), inside the project.")
+              help="Kedro configuration environment (base, quick, gpu, ...), inside the project.")
 @click.option("--shipped", "shipped_only", is_flag=True,
               help="Use the painter shipped with painting_dreams even inside a project that trained its own.")
 def evaluate(run: str | None, medium: str | None, images_path: Path, out_dir: Path, limit: int | None, split: str,

@@ -18,7 +18,6 @@ calls it when Kedro loads the parameters.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from painting_dreams.paint.actions import VARIANTS
@@ -42,39 +41,6 @@ CANVAS_SIZE = 64  # what the stroke model paints
 
 class InventoryError(ValueError):
     """The inventory in conf is incomplete or inconsistent."""
-
-
-@dataclass(frozen=True)
-class World:
-    """A medium: action layout, brush, canvas size, episode seed (``worlds.<name>``)."""
-
-    name: str
-    layout: str
-    brush: str
-    canvas_size: int
-    seed: int
-
-    @classmethod
-    def from_params(cls, block: Mapping[str, Any]) -> World:
-        return cls(block["name"], block["layout"], block["brush"], int(block["canvas_size"]), int(block["seed"]))
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """An image set: reader kind, preparation and caps (``datasets.<name>``)."""
-
-    name: str
-    reader: str
-    preparation: dict
-    max_train: int | None
-    max_test: int | None
-    licence: str
-    test_fraction: float | None = None
-
-    @classmethod
-    def from_params(cls, block: Mapping[str, Any]) -> Dataset:
-        return cls(block["name"], block["reader"], dict(block["preparation"]), block["max_train"], block["max_test"],
-                   block["licence"], block.get("test_fraction"))
 
 
 def _keys(block: Any, where: str, needed: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:

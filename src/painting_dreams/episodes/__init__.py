@@ -1,5 +1,5 @@
 """Random-action episodes of the real MyPaint env: rollouts, parallel generation, chunked storage, and
-:mod:`~painting_dreams.episodes.split`, the one split per variant of the episodes the world models
+:mod:`~painting_dreams.episodes.split`, the one split per world of the episodes the world models
 train on and those held out to score them.
 
 ``figures`` (episode strips) is imported on its own, so that using episodes does not load matplotlib.

@@ -9,15 +9,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import matplotlib
+import matplotlib.pyplot as plt
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-
-from painting_dreams.evaluation.figures import transfer_grid  # noqa: E402
-from painting_dreams.evaluation.image_sets import ImageSet  # noqa: E402
-from painting_dreams.files import atomic_set, check_out_dir  # noqa: E402
+from painting_dreams.evaluation.figures import transfer_grid
+from painting_dreams.evaluation.image_sets import ImageSet
+from painting_dreams.files import atomic_set, check_out_dir
 
 FILES = "scores.csv, summary.json and grid.png"
 

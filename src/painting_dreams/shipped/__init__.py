@@ -1,7 +1,7 @@
 """The trained painters that ship with the package: no training, no download, no Kedro project.
 
-Each name (``mnist_8``, ``kmnist_15``, ``celeba_15``, ``celeba_30``, ``celeba_50``) stands for a
-painter and its stroke count; ``cards/<name>.json`` is its model card: which policy file and stroke
+Each name (``mnist_8``, ``celeba_50``, ``celeba_50_pen`` ...: ``painting-dreams models`` lists them) stands
+for a painter and its stroke count; ``cards/<name>.json`` is its model card: which policy file and stroke
 model paint it, the world they were trained in and its MyPaint brush (with the SHA-256 of the brush
 file it learned: a painter paints with that brush or not at all), how the dream lays strokes (compositor, two-valued fields, fixed fields), the
 dataset and split, recipe, steps, training time and machine, test MSEs, date and licence. Several
@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-CARD_KEYS = ("name", "strokes", "variant", "policy", "stroke_model", "compositor", "discrete_actions", "fixed_fields",
-             "dataset", "targets", "test_mse")
 
 
 def _keras_file(value) -> bool:

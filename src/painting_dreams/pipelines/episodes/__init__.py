@@ -1,4 +1,4 @@
-"""Random-action episodes of the real MyPaint env, for the ``mnist`` and ``color`` variants."""
+"""Random-action episodes of the real MyPaint env, one namespace per world of the inventory."""
 
 from painting_dreams.pipelines.episodes.pipeline import create_pipeline
 

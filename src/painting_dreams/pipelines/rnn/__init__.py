@@ -1,4 +1,4 @@
-"""The MDN-RNN of World Models over VAE latents of single strokes, for the ``mnist`` and ``color`` variants."""
+"""The MDN-RNN of World Models over VAE latents of single strokes, one namespace per world."""
 
 from painting_dreams.pipelines.rnn.pipeline import create_pipeline
 

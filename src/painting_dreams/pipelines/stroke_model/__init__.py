@@ -1,4 +1,4 @@
-"""The non-recurrent stroke model ((start, action) -> stroke RGBA), for the ``mnist`` and ``color`` variants."""
+"""The non-recurrent stroke model ((start, action) -> stroke RGBA), one namespace per world."""
 
 from painting_dreams.pipelines.stroke_model.pipeline import create_pipeline
 

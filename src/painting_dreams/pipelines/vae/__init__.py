@@ -1,4 +1,4 @@
-"""The ConvVAE of World Models trained on single MyPaint strokes, for the ``mnist`` and ``color`` variants."""
+"""The ConvVAE of World Models trained on single MyPaint strokes, one namespace per world."""
 
 from painting_dreams.pipelines.vae.pipeline import create_pipeline
 
