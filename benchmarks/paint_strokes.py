@@ -44,8 +44,8 @@ def run_command(args: list[str], src: str | None = None) -> tuple[str, float, fl
 
 
 def run(image: Path, strokes: int, refine: int, agent: str, src: str | None, out: Path) -> dict:
-    output, seconds, peak = run_command(["paint", str(image), "--shipped", "--agent", agent, "--strokes", str(strokes),
-                                         "--refine", str(refine), "--out", str(out)], src)
+    output, seconds, peak = run_command(["paint", str(image), "--detail", "0", "--shipped", "--agent", agent,
+                                         "--strokes", str(strokes), "--refine", str(refine), "--out", str(out)], src)
     painted = re.search(r"painted in ([0-9.]+) s", output)
     mse = re.search(r"real MyPaint ([0-9.]+)", output)
     return {"painting": float(painted.group(1)), "command": seconds, "peak_gb": peak, "mse": float(mse.group(1))}

@@ -45,7 +45,7 @@ def blocks_picture(target: Path) -> None:
         Image.fromarray(blocks).save(folder / "blocks.png")
         for size, out in ((None, "small"), (512, "large")):
             extra = ["--size", str(size), "--svg"] if size else []
-            subprocess.run([str(COMMAND), "paint", str(folder / "blocks.png"), "--shipped", "--agent", "celeba_50",
+            subprocess.run([str(COMMAND), "paint", str(folder / "blocks.png"), "--detail", "0", "--shipped", "--agent", "celeba_50",
                             *extra, "--out", str(folder / out)], check=True, cwd=folder)
         subprocess.run([sys.executable, str(ROOT / "scripts" / "check_svg.py"), str(folder / "large" / "blocks.svg"),
                         "--save", str(folder / "drawn.png")], check=True)

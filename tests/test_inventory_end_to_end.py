@@ -114,7 +114,7 @@ def test_a_new_brush_and_picture_folder_train_and_paint_from_conf_alone(project,
 
     picture = tmp_path / "harbour.png"
     Image.open(next((project / "data/01_raw/paintings/warm").glob("*.png"))).save(picture)
-    painted = run(["painting-dreams", "paint", str(picture), "--agent", "paintings_4", "--env", "e2e",
+    painted = run(["painting-dreams", "paint", str(picture), "--detail", "0", "--agent", "paintings_4", "--env", "e2e",
                    "--out", str(tmp_path / "out")], project)
     assert "brush classic/charcoal" in painted
     record = json.loads((tmp_path / "out" / "harbour.json").read_text())

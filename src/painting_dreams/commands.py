@@ -228,15 +228,46 @@ def cli() -> None:
     """painting_dreams: agents that learn to paint in a world model of MyPaint."""
 
 
+PHOTO_PAINTER = "celeba_15"  # paint's default painter for photos: the one that paints photos best (docs/results.md)
+PHOTO_SIZE = 512            # paint's default long side
+PHOTO_DETAIL = 3            # paint's default levels (1, 2x2, 4x4 tiles on a square)
+MAX_DETAIL = 4
+
+
+def picture_files(paths: tuple[Path, ...]) -> list[Path]:
+    """The pictures named on the command line: files as given, folders as the images in them (sorted, this
+    project's own outputs left out, as ``evaluate`` reads a folder). One ``ClickException`` for a missing path,
+    a folder without pictures, or two pictures that would write the same ``<name>.*``."""
+    from painting_dreams.evaluation.image_sets import IMAGE_SUFFIXES, own_outputs
+
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            names = {p.name for p in path.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES}
+            pictures = sorted(names - own_outputs(path, names))
+            if not pictures:
+                raise click.ClickException(f"the folder {str(path)!r} holds no pictures ({', '.join(IMAGE_SUFFIXES)})")
+            found += [path / name for name in pictures]
+        else:
+            found.append(path)  # load_user_image says what is wrong with a file that is not a picture
+    stems: dict[str, Path] = {}
+    for path in found:
+        if path.stem in stems and stems[path.stem] != path:
+            raise click.ClickException(f"{stems[path.stem]} and {path} would both be painted as {path.stem}.*: "
+                                       "paint them into different --out folders")
+        stems[path.stem] = path
+    return list(dict.fromkeys(found))
+
+
 @cli.command()
-@click.argument("image", type=click.Path(path_type=Path))
+@click.argument("images", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--strokes", default=None, type=click.IntRange(1, 500),
-              help="Strokes to paint (default: what the agent was trained with).")
+              help="Strokes per painting (per tile of a photo; default: what the agent was trained with).")
 @click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(), callback=_a_folder,
-              help="Folder for the PNG, GIF, JSON and .ora files.")
+              help="Folder for the PNG, GIF, JSON, .ora (and MP4) files.")
 @click.option("--agent", "run", default=None,
-              help="Agent (mnist_8, kmnist_15, celeba_15, celeba_30, celeba_50): one trained in this project if "
-                   "inside it, else the shipped one; default: the colour painter nearest --strokes.")
+              help=f"Agent (mnist_8, kmnist_15, celeba_15, celeba_30, celeba_50, celeba_50_pen ...): one trained in this "
+                   f"project if inside it, else the shipped one; default for photos: {PHOTO_PAINTER}.")
 @click.option("--medium", default=None, metavar="MEDIUM",
               help="Paint in this medium: a brush's name (pen, charcoal, impressionism, dry_brush, or classic/pen...); "
                    "the painter of that medium nearest --strokes. `painting-dreams models` lists the media.")
@@ -245,46 +276,125 @@ def cli() -> None:
 @click.option("--shipped", "shipped_only", is_flag=True,
               help="Use the painter shipped with painting_dreams even inside a project that trained its own.")
 @click.option("--refine", "refine_steps", default=REFINE_STEPS, show_default=True, type=click.IntRange(0, 5000),
-              help="Refine the agent's strokes for K steps in the dream; kept only if real MyPaint paints them closer. 0: off.")
+              help="Refine the agent's strokes for K steps in the dream (each tile's, for a photo); kept only where "
+                   "real MyPaint paints them closer. 0: off.")
+@click.option("--size", default=None, type=click.IntRange(16, 4096),
+              help=f"Long side of the painting in pixels [default: {PHOTO_SIZE}; 64 with --detail 0 or --closed-loop].")
+@click.option("--detail", default=None, type=click.IntRange(0, MAX_DETAIL),
+              help=f"Levels of tiles, coarse to fine: 1 paints the whole picture, each level more tiles of half the "
+                   f"side over it [default: {PHOTO_DETAIL}]. 0: one 64x64 painting of the centre square (scaled to --size).")
+@click.option("--square", is_flag=True, help="Paint the centre square of each picture, not the whole picture.")
 @click.option("--closed-loop", is_flag=True,
-              help="The agent paints in real MyPaint, seeing MyPaint's canvas before each of its steps.")
-@click.option("--size", default=64, show_default=True, type=click.IntRange(16, 4096),
-              help="Side of the PNG and .ora in pixels: the agent paints at 64x64, then real MyPaint paints the "
-                   "same strokes on a SIZE x SIZE canvas, brushes scaled to cover the same share of it.")
+              help="One painting (--detail 0): the agent paints in real MyPaint, seeing MyPaint's canvas before each step.")
 @click.option("--grid", default=0, show_default=True, type=click.IntRange(0, 8),
-              help="Large pictures: after an underpainting of the whole picture, paint each of GRID x GRID "
-                   "overlapping tiles as its own 64x64 picture (GRID x GRID + 1 paintings of --strokes each), all on "
-                   "the --size canvas. 0: off.")
+              help="Instead of --detail: an underpainting of the centre square, then GRID x GRID overlapping tiles each "
+                   "painted as its own 64x64 picture (GRID x GRID + 1 paintings of --strokes each) on the --size canvas.")
 @click.option("--svg", is_flag=True,
               help="Also write the strokes as SVG vectors (an approximation of the painter's MyPaint brush; the PNG is MyPaint's).")
-def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, medium: str | None, env: str,
-          shipped_only: bool, refine_steps: int, closed_loop: bool, size: int, grid: int, svg: bool) -> None:
-    """Paint IMAGE with a trained agent and replay its strokes in real MyPaint."""
-    from painting_dreams.export import paint_image, write_painting
+def paint(images: tuple[Path, ...], strokes: int | None, out_dir: Path, run: str | None, medium: str | None, env: str,
+          shipped_only: bool, refine_steps: int, size: int | None, detail: int | None, square: bool,
+          closed_loop: bool, grid: int, svg: bool) -> None:
+    """Paint IMAGES (pictures, or folders of them) with a trained agent and replay its strokes in real MyPaint.
+
+    A photo is painted whole, coarse to fine: the whole picture, then finer and finer tiles over it, each
+    painting what the canvas still misses. TensorFlow and the painter load once for all the pictures."""
     from painting_dreams.targets.user_image import UserImageError, load_user_image
 
-    if grid and size < 128:
-        raise click.ClickException(f"--grid {grid} paints tiles on a large canvas: give --size too (e.g. --size 1024)")
+    if closed_loop and detail not in (None, 0):
+        raise click.ClickException(f"--closed-loop paints one 64x64 painting: give --detail 0, not --detail {detail}")
+    if grid and detail is not None:
+        raise click.ClickException("--grid and --detail exclude each other: --grid is its own tiling of the centre square")
     if grid and closed_loop:
         raise click.ClickException("--grid and --closed-loop exclude each other: the tiles are painted in the dream")
-    try:
-        target = load_user_image(image, size if grid else 64)
-    except UserImageError as exc:
-        raise click.ClickException(str(exc)) from exc
-    check_paint_outputs(image, out_dir, image.stem)  # before painting: a bad --out costs nothing
-    if grid:
-        return _paint_tiled(image, target, out_dir, run, strokes, env, shipped_only, refine_steps, grid, svg, medium)
+    mode = "grid" if grid else "single" if (closed_loop or detail == 0) else "photo"
+    if mode == "grid" and (size is None or size < 128):
+        raise click.ClickException(f"--grid {grid} paints tiles on a large canvas: give --size too (e.g. --size 1024)")
+    size = size or (PHOTO_SIZE if mode == "photo" else 64)
+    detail = PHOTO_DETAIL if detail is None else detail
+    pictures = picture_files(images)
+    targets = {}
+    for picture in pictures:  # every picture read and every output checked before anything is painted
+        try:
+            targets[picture] = load_user_image(picture, {"grid": size, "single": 64, "photo": size}[mode],
+                                               square=square or mode != "photo")
+        except UserImageError as exc:
+            raise click.ClickException(str(exc)) from exc
+        check_paint_outputs(picture, out_dir, picture.stem)  # before painting: a bad --out costs nothing
+        if mode == "photo":
+            _check_detail(targets[picture], detail, picture)
+    if mode == "photo" and run is None and medium is None and strokes is None:
+        run = PHOTO_PAINTER
     agent = find_agent(run, strokes, env, shipped_only, medium)
+    for picture, target in targets.items():
+        if mode == "grid":
+            _paint_tiled(picture, target, out_dir, agent, strokes, refine_steps, grid, svg)
+        elif mode == "single":
+            _paint_single(picture, target, out_dir, agent, strokes, refine_steps, closed_loop, size, svg)
+        else:
+            _paint_photo(picture, target, out_dir, agent, strokes, refine_steps, detail, svg)
+
+
+def _check_detail(target, detail: int, picture: Path) -> None:
+    from painting_dreams.export.photo import max_levels
+
+    height, width = target.shape[:2]
+    if detail > max_levels(width, height):
+        raise click.ClickException(f"--detail {detail}: {picture} painted at {width}x{height} has room for "
+                                   f"{max_levels(width, height)} levels (tiles of at least 16 px); give a larger "
+                                   "--size or a smaller --detail")
+
+
+def _paint_photo(picture: Path, target, out_dir: Path, agent: Agent, strokes: int | None, refine_steps: int,
+                 detail: int, svg: bool) -> None:
+    """A photo, coarse to fine (painting_dreams.export.photo): the whole picture, then finer tiles over it."""
+    import numpy as np
+    from tqdm.auto import tqdm
+
+    from painting_dreams.export.photo import mosaic, paint_photo, write_photo
+
+    strokes = strokes or agent.strokes
+    height, width = target.shape[:2]
+    click.echo(f"Painting {picture} at {width}x{height} with agent {agent.name} ({agent.where}; brush "
+               f"{agent.painter.real_brush()}): {detail} level{'s' if detail > 1 else ''} of tiles, {strokes} strokes "
+               f"per tile" + (f", each refined {refine_steps} steps with MyPaint in the loop" if refine_steps else "")
+               + "...")
+    started = time.perf_counter()
+    with c_stdout_to_stderr(), tqdm(total=1, desc=picture.name, unit="tile", file=sys.stderr) as bar:
+        def progress(done: int, total: int, painted: int) -> None:
+            bar.total = total
+            bar.set_postfix(strokes=painted, refresh=False)
+            bar.update(done - bar.n)
+
+        painting = paint_photo(agent.policy, agent.painter, target, strokes, detail, refine_steps=refine_steps,
+                               fixed_fields=agent.fixed_fields, on_tiles=progress)
+        paths = _write_or_explain(lambda: write_photo(painting, out_dir, picture.stem, svg, picture.name), out_dir,
+                                  "the painting")
+    seconds = time.perf_counter() - started
+    cells = float(np.mean((mosaic(target, 32) - target) ** 2))
+    tiles = sum(level["kept"] for level in painting.levels)
+    skipped = sum(level["skipped"] for level in painting.levels)
+    click.echo(f"MSE to your image at {width}x{height}: real MyPaint {painting.mse:.4f} (a 32-cell mosaic: {cells:.4f}); "
+               f"{painting.strokes} strokes in {tiles} tiles ({skipped} already close, left as they were), "
+               f"painted in {seconds:.1f} s")
+    for kind, path in paths.items():
+        click.echo(f"  {kind.upper():4} {path}")
+
+
+def _paint_single(picture: Path, target, out_dir: Path, agent: Agent, strokes: int | None, refine_steps: int,
+                  closed_loop: bool, size: int, svg: bool) -> None:
+    """One 64x64 painting of the centre square (``--detail 0``), painted by MyPaint at ``size``."""
+    from painting_dreams.export import paint_image, write_painting
+
     strokes = strokes or agent.strokes
     how = (" closed-loop in MyPaint" if closed_loop else "") + (f", refined {refine_steps} steps" if refine_steps else "")
-    click.echo(f"Painting {image} with agent {agent.name} ({agent.where}; {agent.variant} paint, "
+    click.echo(f"Painting {picture} with agent {agent.name} ({agent.where}; {agent.variant} paint, "
                f"brush {agent.painter.real_brush()}, {strokes} strokes{how})...")
     started = time.perf_counter()
     with c_stdout_to_stderr():
         painting = paint_image(agent.policy, agent.painter, agent.variant, target, strokes, refine_steps=refine_steps,
                                closed_loop=closed_loop, fixed_fields=agent.fixed_fields, size=size, progress=True)
     seconds = time.perf_counter() - started
-    paths = _write_or_explain(lambda: write_painting(painting, out_dir, image.stem, svg, image.name), out_dir,
+    paths = _write_or_explain(lambda: write_painting(painting, out_dir, picture.stem, svg, picture.name), out_dir,
                               "the painting")
     mse = lambda a: float(((a - target) ** 2).mean())  # noqa: E731
     click.echo(f"MSE to your image: real MyPaint {mse(painting.real_steps[-1] / 255.0):.4f}, "
@@ -295,12 +405,11 @@ def paint(image: Path, strokes: int | None, out_dir: Path, run: str | None, medi
         click.echo(f"  {kind.upper():4} {path}")
 
 
-def _paint_tiled(image: Path, target, out_dir: Path, run: str | None, strokes: int | None, env: str,
-                 shipped_only: bool, refine_steps: int, grid: int, svg: bool, medium: str | None = None) -> None:
+def _paint_tiled(image: Path, target, out_dir: Path, agent: Agent, strokes: int | None, refine_steps: int, grid: int,
+                 svg: bool) -> None:
     """``paint --grid``: an underpainting and grid x grid tiles on the large canvas (painting_dreams.export.tiled)."""
     from painting_dreams.export.tiled import paint_tiled, write_tiled
 
-    agent = find_agent(run, strokes, env, shipped_only, medium)
     strokes = strokes or agent.strokes
     size = target.shape[0]
     click.echo(f"Painting {image} at {size}x{size} with agent {agent.name} ({agent.where}): an underpainting and "

@@ -32,7 +32,7 @@ from tqdm.auto import tqdm
 from painting_dreams.agent.dream_painter import DreamPainter
 from painting_dreams.agent.inference import check_targets
 from painting_dreams.agent.policy import fixed_field_arrays
-from painting_dreams.paint.replay import replay_in_mypaint
+from painting_dreams.paint.replay import paint_over, replay_in_mypaint
 from painting_dreams.paint.actions import ActionLayout, real_numbers
 
 log = logging.getLogger(__name__)
@@ -101,25 +101,39 @@ def grid_start(targets, strokes: int) -> np.ndarray:
 _compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def dream_paint(painter: DreamPainter, actions, batch_size: int = 64, every_stroke: bool = False) -> np.ndarray:
-    """The dream's painting of each image's actions ``(N, S, A)``, on white, in [0, 1]: the final one
-    ``(N, 64, 64, 3)``, or the canvas after every stroke ``(N, S, 64, 64, 3)`` if ``every_stroke``."""
+def check_start(start, images: np.ndarray) -> np.ndarray | None:
+    """Start canvases ``(N, 64, 64, 3)`` in [0, 1], one per image (``None``: white), or a ``ValueError``."""
+    if start is None:
+        return None
+    canvases = check_targets(start)
+    if canvases.shape != images.shape:
+        raise ValueError(f"start canvases have shape {canvases.shape}: give one per target {images.shape}")
+    return canvases
+
+
+def dream_paint(painter: DreamPainter, actions, batch_size: int = 64, every_stroke: bool = False,
+                start=None) -> np.ndarray:
+    """The dream's painting of each image's actions ``(N, S, A)``, on white (or on ``start`` ``(N, 64, 64, 3)``),
+    in [0, 1]: the final one ``(N, 64, 64, 3)``, or the canvas after every stroke ``(N, S, 64, 64, 3)`` if
+    ``every_stroke``."""
     array = check_actions(actions, painter.layout)
+    canvases = np.ones((len(array), 64, 64, 3), np.float32) if start is None else check_targets(start)
     per_painter = _compiled.setdefault(painter, {})
     if every_stroke not in per_painter:  # traced once per painter and mode, not on every call
         painter_ref = weakref.ref(painter)  # the cache must not keep the painter alive
-        per_painter[every_stroke] = tf.function(lambda batch: _on_white(painter_ref(), batch, every_stroke),
-                                                reduce_retracing=True)
+        per_painter[every_stroke] = tf.function(lambda batch, canvas: _on_canvas(painter_ref(), batch, canvas,
+                                                                                 every_stroke), reduce_retracing=True)
     paint = per_painter[every_stroke]
-    return np.concatenate([paint(tf.constant(array[i:i + batch_size])).numpy() for i in range(0, len(array), batch_size)])
+    return np.concatenate([paint(tf.constant(array[i:i + batch_size]), tf.constant(canvases[i:i + batch_size])).numpy()
+                           for i in range(0, len(array), batch_size)])
 
 
-def _on_white(painter: DreamPainter, actions: tf.Tensor, every_stroke: bool = False) -> tf.Tensor:
-    """``actions`` (B, S, A) painted on white in the dream: the final canvas, or every stroke's (B, S, 64, 64, 3).
+def _on_canvas(painter: DreamPainter, actions: tf.Tensor, canvas: tf.Tensor, every_stroke: bool = False) -> tf.Tensor:
+    """``actions`` (B, S, A) painted over ``canvas`` (B, 64, 64, 3) in the dream: the final canvas, or every
+    stroke's (B, S, 64, 64, 3).
 
     One symbolic loop over the strokes (:meth:`~painting_dreams.agent.dream_painter.DreamPainter.paint_loop`):
     tracing it, and its gradient, costs the same for 8 strokes as for 500."""
-    canvas = tf.ones(tf.concat([tf.shape(actions)[:1], [64, 64, 3]], 0))
     final, _, canvases = painter.paint_loop(canvas, actions, painter.initial_state(tf.shape(actions)[0]), every_stroke)
     return canvases if every_stroke else final
 
@@ -143,14 +157,16 @@ class _Refiner:
         self.v = tf.Variable(tf.zeros(shape), trainable=False)
         self.t = tf.Variable(0.0, trainable=False)
         self.target = tf.Variable(tf.ones((shape[0], 64, 64, 3)), trainable=False)
+        self.canvas = tf.Variable(tf.ones((shape[0], 64, 64, 3)), trainable=False)  # what the strokes go on
         self.step = tf.function(self._step)
 
     def pin(self, actions):
         """Clip into [0, 1] and hold the fixed fields."""
         return tf.clip_by_value(actions, 0.0, 1.0) * self.free + self.fixed
 
-    def start(self, targets: np.ndarray, actions: np.ndarray) -> None:
+    def start(self, targets: np.ndarray, actions: np.ndarray, canvases: np.ndarray) -> None:
         self.target.assign(targets)
+        self.canvas.assign(canvases)
         self.actions.assign(self.pin(tf.constant(actions)))
         for v in (self.m, self.v):
             v.assign(tf.zeros_like(v))
@@ -174,22 +190,22 @@ class _Refiner:
         element: the images are optimised independently)."""
         mse = lambda canvas: tf.reduce_mean(tf.square(canvas - self.target), axis=[1, 2, 3])  # noqa: E731
         if self.painter.stateless:  # memory that does not grow with the stroke count
-            canvas = tf.ones(tf.concat([tf.shape(actions)[:1], [64, 64, 3]], 0))
-            return self.painter.loss_and_gradient(canvas, actions, mse)
+            return self.painter.loss_and_gradient(tf.identity(self.canvas), actions, mse)
         with tf.GradientTape() as tape:
             tape.watch(actions)
-            per_image = mse(_on_white(self.painter, actions))
+            per_image = mse(_on_canvas(self.painter, actions, self.canvas))
             total = tf.reduce_sum(per_image)
         return per_image, tape.gradient(total, actions)
 
-    def run(self, targets: np.ndarray, actions: np.ndarray, steps: int, snapshots=(), on_step=None):
-        """Refine one batch (padded to the compiled size): ``(best actions, start MSE, best MSE, mean MSE per
-        step, {K: (best actions after K steps, seconds to get there)})``."""
+    def run(self, targets: np.ndarray, actions: np.ndarray, steps: int, snapshots=(), on_step=None, canvases=None):
+        """Refine one batch (padded to the compiled size), its strokes on white or on ``canvases``: ``(best actions,
+        start MSE, best MSE, mean MSE per step, {K: (best actions after K steps, seconds to get there)})``."""
         n, size = len(targets), self.actions.shape[0]
         pad = size - n
         started = time.perf_counter()
-        self.start(np.concatenate([targets, np.ones((pad, 64, 64, 3), np.float32)]),
-                   np.concatenate([actions, np.repeat(actions[:1], pad, axis=0)]))
+        white = np.ones((pad, 64, 64, 3), np.float32)
+        self.start(np.concatenate([targets, white]), np.concatenate([actions, np.repeat(actions[:1], pad, axis=0)]),
+                   np.concatenate([np.ones_like(targets) if canvases is None else canvases, white]))
         best = np.array(actions, np.float32)
         best_mse = np.full(n, np.inf, np.float32)
         curve, start_mse, taken = [], None, {}
@@ -208,6 +224,23 @@ class _Refiner:
         return best, start_mse, best_mse, np.array(curve), taken
 
 
+_refiners: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _refiner_for(painter: DreamPainter, fixed_fields: dict | None, learning_rate: float, images: int,
+                 batch_size: int, strokes_shape: tuple) -> _Refiner:
+    """A :class:`_Refiner` for batches of up to ``batch_size`` of ``images`` paintings, made once per painter and
+    settings: its batch is rounded up (to 1, 2, 4, 8, then a multiple of 8), so paintings of many sizes (a photo's
+    tiles, level by level) share a few compiled steps instead of tracing one each."""
+    wanted = max(1, min(batch_size, images))
+    batch = min(batch_size, 2 ** math.ceil(math.log2(wanted)) if wanted <= 8 else 8 * math.ceil(wanted / 8))
+    key = (tuple(sorted((fixed_fields or {}).items())), float(learning_rate), batch, tuple(strokes_shape))
+    per_painter = _refiners.setdefault(painter, {})
+    if key not in per_painter:
+        per_painter[key] = _Refiner(painter, fixed_fields, learning_rate, (batch, *strokes_shape))
+    return per_painter[key]
+
+
 def _check_settings(steps, learning_rate: float, batch_size: int, snapshots) -> list[int]:
     """The settings :func:`refine` and :func:`refine_in_mypaint` share, checked; the snapshot step counts, sorted."""
     if isinstance(steps, bool) or int(steps) != steps or steps < 0:
@@ -223,9 +256,13 @@ def _check_settings(steps, learning_rate: float, batch_size: int, snapshots) -> 
 
 
 def _real_paintings(actions: np.ndarray, images: np.ndarray, variant: str, brush: str,
-                    progress: bool = False) -> tuple[np.ndarray, np.ndarray]:
-    """Real MyPaint's final painting of each image's actions with ``brush`` (uint8) and its MSE to the image."""
-    real = replay_in_mypaint(actions, variant, brush, progress=progress)[:, -1]
+                    progress: bool = False, start: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Real MyPaint's final painting of each image's actions with ``brush`` (uint8; over the ``start`` canvases
+    if given) and its MSE to the image."""
+    if start is None:
+        real = replay_in_mypaint(actions, variant, brush, progress=progress)[:, -1]
+    else:
+        real = paint_over(start, actions, variant, brush)
     return real, np.mean(np.square(real / 255.0 - images), axis=(1, 2, 3))
 
 
@@ -305,8 +342,11 @@ class RefinedInMyPaint:
 
 def refine_in_mypaint(painter: DreamPainter, targets, actions, steps: int = 100, learning_rate: float = 0.01,
                       check_every: int = 25, correct: bool = True, batch_size: int = 64,
-                      fixed_fields: dict | None = None, snapshots=(), progress: bool = True) -> RefinedInMyPaint:
-    """Refine ``actions`` ``(N, S, A)`` in the dream with real MyPaint in the loop.
+                      fixed_fields: dict | None = None, snapshots=(), progress: bool = True,
+                      start=None) -> RefinedInMyPaint:
+    """Refine ``actions`` ``(N, S, A)`` in the dream with real MyPaint in the loop, the strokes painted on white
+    or, with ``start`` ``(N, 64, 64, 3)`` in [0, 1], over those canvases (real MyPaint's, going on with a
+    painting: MyPaint paints the strokes on a transparent layer laid over them with alpha-over).
 
     Rounds of ``check_every`` Adam steps (the last round may be shorter; a round also ends at each
     snapshot K): after each round real MyPaint paints every image's refined actions (a few ms per
@@ -317,16 +357,17 @@ def refine_in_mypaint(painter: DreamPainter, targets, actions, steps: int = 100,
     ``snapshots``: also the result after the first K steps, for the curve of quality against K in one run.
     """
     images = check_targets(targets)
+    canvases = check_start(start, images)
     start = check_actions(actions, painter.layout, len(images))
     if isinstance(check_every, bool) or int(check_every) != check_every or check_every < 1:
         raise ValueError(f"check_every is {check_every!r}: real MyPaint checks every K >= 1 steps (e.g. 25)")
     snapshots = _check_settings(steps, learning_rate, batch_size, snapshots)
     variant, brush = painter.layout.variant, painter.real_brush()
     started = time.perf_counter()
-    best, (best_real, start_mse) = start.copy(), _real_paintings(start, images, variant, brush)
+    best, (best_real, start_mse) = start.copy(), _real_paintings(start, images, variant, brush, start=canvases)
     best_mse, refined = start_mse.copy(), np.zeros(len(images), bool)
     current, current_real = start, best_real
-    refiner = _Refiner(painter, fixed_fields, learning_rate, (min(batch_size, len(images)), *start.shape[1:]))
+    refiner = _refiner_for(painter, fixed_fields, learning_rate, len(images), batch_size, start.shape[1:])
 
     def snapshot() -> RefinedInMyPaint:
         return RefinedInMyPaint(best.copy(), best_real.copy(), start_mse, best_mse.copy(), refined.copy(),
@@ -340,12 +381,14 @@ def refine_in_mypaint(painter: DreamPainter, targets, actions, steps: int = 100,
         for end in ends:
             aim = images
             if correct:  # the world model's error on the strokes this round starts from
-                aim = images - (current_real / np.float32(255.0) - dream_paint(painter, current, batch_size))
+                aim = images - (current_real / np.float32(255.0) - dream_paint(painter, current, batch_size,
+                                                                               start=canvases))
             rounds = [refiner.run(aim[i:i + batch_size], current[i:i + batch_size], end - done,
-                                  )[0] for i in range(0, len(images), batch_size)]
+                                  canvases=None if canvases is None else canvases[i:i + batch_size])[0]
+                      for i in range(0, len(images), batch_size)]
             bar.update((end - done) * len(rounds))
             current = _snap(painter, refiner, np.concatenate(rounds))
-            current_real, mse = _real_paintings(current, images, variant, brush)
+            current_real, mse = _real_paintings(current, images, variant, brush, start=canvases)
             better = mse < best_mse
             best[better], best_real[better], best_mse[better], refined[better] = (
                 current[better], current_real[better], mse[better], True)

@@ -71,14 +71,14 @@ def test_out_dirs_that_cannot_take_the_files_are_named(tmp_path):
 ])
 def test_paint_checks_out_before_painting_and_says_so_in_one_line(blocks, args, message):
     (blocks.parent / "afile").write_text("")
-    result = CliRunner().invoke(cli, ["paint", str(blocks), *args])
+    result = CliRunner().invoke(cli, ["paint", str(blocks), "--detail", "0", *args])
     assert result.exit_code == 1 and result.output.startswith(message), result.output
     assert "Painting" not in result.output and "Traceback" not in result.output and len(result.output.splitlines()) == 1
 
 
 def test_an_unknown_env_inside_the_project_is_one_line(blocks, monkeypatch):
     monkeypatch.chdir(ROOT)
-    result = CliRunner().invoke(cli, ["paint", str(blocks), "--env", "bogus", "--out", str(blocks.parent / "o")])
+    result = CliRunner().invoke(cli, ["paint", str(blocks), "--detail", "0", "--env", "bogus", "--out", str(blocks.parent / "o")])
     assert result.exit_code == 1, result.output
     assert result.output in (  # conf/local is not in git: it exists once a user (or the project's runs) made one
         "Error: --env bogus: the project has no conf/bogus folder; choose one of base, gpu, local, quick\n",
@@ -86,10 +86,10 @@ def test_an_unknown_env_inside_the_project_is_one_line(blocks, monkeypatch):
 
 
 def test_paint_reports_a_full_disk_in_one_line_and_keeps_the_previous_painting(blocks, monkeypatch):
-    assert CliRunner().invoke(cli, ["paint", str(blocks), "--agent", "celeba_15", "--refine", "0", "--out", "o"]).exit_code == 0
+    assert CliRunner().invoke(cli, ["paint", str(blocks), "--detail", "0", "--agent", "celeba_15", "--refine", "0", "--out", "o"]).exit_code == 0
     before = {p.name: p.read_bytes() for p in Path("o").iterdir()}
     monkeypatch.setattr(picture_module, "write_openraster", _disk_full)
-    result = CliRunner().invoke(cli, ["paint", str(blocks), "--agent", "celeba_15", "--refine", "0", "--strokes", "4",
+    result = CliRunner().invoke(cli, ["paint", str(blocks), "--detail", "0", "--agent", "celeba_15", "--refine", "0", "--strokes", "4",
                                       "--out", "o"])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert result.output.splitlines()[-1] == ("Error: could not write the painting to 'o' (No space left on device): "

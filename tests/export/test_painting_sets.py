@@ -45,7 +45,7 @@ def _one_line_error(result, message: str) -> None:
 
 def test_paint_never_overwrites_the_picture_it_paints(blocks):
     before = blocks.read_bytes()
-    result = CliRunner().invoke(cli, ["paint", "blocks.png", "--out", "."])
+    result = CliRunner().invoke(cli, ["paint", "blocks.png", "--detail", "0", "--out", "."])
     _one_line_error(result, "Error: --out '.' would replace the picture itself (blocks.png): paint never overwrites "
                             "its input; choose another --out")
     assert blocks.read_bytes() == before and sorted(p.name for p in blocks.parent.iterdir()) == ["blocks.png"]
@@ -54,7 +54,7 @@ def test_paint_never_overwrites_the_picture_it_paints(blocks):
 def test_a_name_too_long_is_refused_before_painting_and_a_long_one_paints(blocks, painting, tmp_path):
     long = blocks.parent / ("n" * 251 + ".png")  # 255 bytes: the picture's name fits, its .json would not
     long.write_bytes(blocks.read_bytes())
-    result = CliRunner().invoke(cli, ["paint", long.name, "--out", "o"])
+    result = CliRunner().invoke(cli, ["paint", long.name, "--detail", "0", "--out", "o"])
     _one_line_error(result, f"Error: the output file name '{'n' * 40}'... is 256 bytes, longer than the 255 this "
                             "file system allows: rename the image to a shorter name")
     assert not Path("o").exists()
@@ -92,12 +92,12 @@ def test_a_blocked_name_replaces_nothing_and_says_what_blocks_it(painting, tmp_p
 
 
 def test_the_command_says_which_folder_blocks_the_set(blocks):
-    assert CliRunner().invoke(cli, ["paint", "blocks.png", "--agent", "celeba_15", "--refine", "0", "--strokes", "2",
+    assert CliRunner().invoke(cli, ["paint", "blocks.png", "--detail", "0", "--agent", "celeba_15", "--refine", "0", "--strokes", "2",
                                     "--out", "o"]).exit_code == 0
     os.remove("o/blocks.ora")
     os.mkdir("o/blocks.ora")
     before = _files(Path("o"))
-    result = CliRunner().invoke(cli, ["paint", "blocks.png", "--agent", "celeba_15", "--refine", "0", "--strokes", "3",
+    result = CliRunner().invoke(cli, ["paint", "blocks.png", "--detail", "0", "--agent", "celeba_15", "--refine", "0", "--strokes", "3",
                                       "--out", "o"])
     assert result.exit_code == 1
     assert result.stderr.splitlines()[-1] == ("Error: could not write the painting to 'o' (a folder has the name of one "
@@ -117,7 +117,7 @@ def test_a_set_without_svg_removes_the_older_sets_svg(painting, tmp_path):
 def test_another_pictures_painting_of_the_same_name_is_not_replaced(blocks, painting):
     write_painting(painting, blocks.parent / "o", "blocks", source="blocks.jpg")
     before = _files(blocks.parent / "o")
-    result = CliRunner().invoke(cli, ["paint", "blocks.png", "--out", "o"])
+    result = CliRunner().invoke(cli, ["paint", "blocks.png", "--detail", "0", "--out", "o"])
     _one_line_error(result, "Error: --out 'o' holds the painting of blocks.jpg as blocks.*: painting blocks.png would "
                             "replace it; choose another --out")
     assert _files(blocks.parent / "o") == before
@@ -142,13 +142,13 @@ def test_temporaries_of_dead_writers_are_removed_and_a_live_writers_kept(paintin
 ])
 def test_bad_out_folders_and_agents_are_one_line_and_leave_no_folder(blocks, args, message):
     os.symlink("loop", "loop")
-    result = CliRunner().invoke(cli, ["paint", "blocks.png", *args])
+    result = CliRunner().invoke(cli, ["paint", "blocks.png", "--detail", "0", *args])
     _one_line_error(result, message)
     assert sorted(p.name for p in blocks.parent.iterdir()) == ["blocks.png", "loop"]
 
 
 def test_paint_shows_its_progress_on_stderr_and_keeps_stdout_as_it_was(blocks):
-    result = CliRunner().invoke(cli, ["paint", "blocks.png", "--agent", "celeba_15", "--refine", "2", "--strokes", "4",
+    result = CliRunner().invoke(cli, ["paint", "blocks.png", "--detail", "0", "--agent", "celeba_15", "--refine", "2", "--strokes", "4",
                                       "--size", "128", "--out", "o"])
     assert result.exit_code == 0, result.output
     assert [line.split()[0] for line in result.stdout.splitlines()] == ["Painting", "MSE", "Refinement", "PNG", "GIF",
@@ -171,7 +171,7 @@ def half_then_wait(path, layers):
     time.sleep(120)
 
 picture.write_openraster = half_then_wait
-sys.argv = ["painting-dreams", "paint", "blocks.png", "--agent", "celeba_15", "--refine", "0", "--strokes", "3",
+sys.argv = ["painting-dreams", "paint", "blocks.png", "--detail", "0", "--agent", "celeba_15", "--refine", "0", "--strokes", "3",
             "--out", "o"]
 from painting_dreams.commands import main
 main()

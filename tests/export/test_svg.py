@@ -50,7 +50,7 @@ def test_each_medium_draws_with_its_own_brushs_width_and_opacity():
 
 
 def test_paint_svg_writes_the_svg_with_the_other_files(blocks):
-    result = CliRunner().invoke(cli, ["paint", str(blocks), "--agent", "celeba_15", "--refine", "0", "--size", "128",
+    result = CliRunner().invoke(cli, ["paint", str(blocks), "--detail", "0", "--agent", "celeba_15", "--refine", "0", "--size", "128",
                                       "--svg", "--out", "o"])
     assert result.exit_code == 0, result.output
     out = blocks.parent / "o"

@@ -38,7 +38,7 @@ def test_a_brush_scale_must_be_a_positive_number():
 
 
 def test_paint_size_writes_the_png_ora_and_json_at_that_size(blocks):
-    result = CliRunner().invoke(cli, ["paint", str(blocks), "--agent", "celeba_15", "--refine", "0", "--size", "128",
+    result = CliRunner().invoke(cli, ["paint", str(blocks), "--detail", "0", "--agent", "celeba_15", "--refine", "0", "--size", "128",
                                       "--out", "o"])
     assert result.exit_code == 0, result.output
     png = np.asarray(Image.open("o/blocks.png"))
@@ -53,5 +53,5 @@ def test_paint_size_writes_the_png_ora_and_json_at_that_size(blocks):
 
 @pytest.mark.parametrize("size", ["8", "5000", "big"])
 def test_a_bad_size_is_one_clear_error(blocks, size):
-    result = CliRunner().invoke(cli, ["paint", str(blocks), "--size", size, "--out", "o"])
+    result = CliRunner().invoke(cli, ["paint", str(blocks), "--detail", "0", "--size", size, "--out", "o"])
     assert result.exit_code == 2 and "Invalid value for '--size'" in result.output and "Traceback" not in result.output

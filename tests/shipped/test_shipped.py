@@ -64,7 +64,7 @@ def test_paint_works_from_a_folder_outside_the_project(tmp_path):
     rng = np.random.default_rng(0)
     image = np.kron(rng.integers(0, 256, (4, 4, 3)), np.ones((32, 32, 1))).astype(np.uint8)  # colour blocks
     Image.fromarray(image).save(tmp_path / "blocks.png")
-    result = subprocess.run([str(BIN / "painting-dreams"), "paint", "blocks.png", "--strokes", "15", "--refine", "0",
+    result = subprocess.run([str(BIN / "painting-dreams"), "paint", "blocks.png", "--detail", "0", "--strokes", "15", "--refine", "0",
                              "--out", "out"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "agent celeba_15 (shipped with painting_dreams" in result.stdout

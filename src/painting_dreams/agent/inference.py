@@ -53,24 +53,33 @@ def check_targets(targets) -> np.ndarray:
 _compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-def compiled_rollout(policy: keras.Model, painter: DreamPainter, strokes: int, keep_canvases: bool):
-    """:func:`rollout` as a ``tf.function``, made once per policy, painter and settings.
+def compiled_rollout(policy: keras.Model, painter: DreamPainter, strokes: int, keep_canvases: bool,
+                     from_canvas: bool = False):
+    """:func:`rollout` as a ``tf.function``, made once per policy, painter and settings: ``paint(targets)``, or
+    with ``from_canvas`` ``paint(targets, start canvases)``.
 
     Held by weak references, so a cached function does not keep a policy or painter alive.
     """
     per_painter = _compiled.setdefault(policy, weakref.WeakKeyDictionary()).setdefault(painter, {})
-    key = (int(strokes), bool(keep_canvases))
+    key = (int(strokes), bool(keep_canvases), bool(from_canvas))
     if key not in per_painter:
         policy_ref, painter_ref = weakref.ref(policy), weakref.ref(painter)
-        per_painter[key] = tf.function(
-            lambda batch: rollout(policy_ref(), painter_ref(), batch, strokes, keep_canvases=keep_canvases),
-            input_signature=[tf.TensorSpec((None, *IMAGE_SHAPE), tf.float32)])  # any batch size, one trace
+        spec = tf.TensorSpec((None, *IMAGE_SHAPE), tf.float32)  # any batch size, one trace
+        if from_canvas:
+            per_painter[key] = tf.function(
+                lambda batch, start: rollout(policy_ref(), painter_ref(), batch, strokes, keep_canvases=keep_canvases,
+                                             start=start), input_signature=[spec, spec])
+        else:
+            per_painter[key] = tf.function(
+                lambda batch: rollout(policy_ref(), painter_ref(), batch, strokes, keep_canvases=keep_canvases),
+                input_signature=[spec])
     return per_painter[key]
 
 
 def paint_targets(policy: keras.Model, painter: DreamPainter, targets, strokes: int,
-                  batch_size: int = 64, every_stroke: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Paint any 64x64 RGB images in the dream.
+                  batch_size: int = 64, every_stroke: bool = True, start=None) -> tuple[np.ndarray, np.ndarray]:
+    """Paint any 64x64 RGB images in the dream, on white or, with ``start`` ``(N, 64, 64, 3)`` in [0, 1], over
+    those canvases (a painting the agent goes on with).
 
     Returns ``actions`` ``(N, S, A)`` (normalised, absolute layout: replay them in
     ``MyPaintEnv(variant, absolute=True, brush=painter.brush)``) and the dream canvas after every stroke
@@ -79,10 +88,17 @@ def paint_targets(policy: keras.Model, painter: DreamPainter, targets, strokes: 
     images = check_targets(targets)
     if strokes < 1:
         raise ValueError(f"strokes is {strokes}: paint at least one stroke")
-    paint = compiled_rollout(policy, painter, strokes, keep_canvases=every_stroke)
+    if start is not None:
+        start = check_targets(start)
+        if start.shape != images.shape:
+            raise ValueError(f"start canvases have shape {start.shape}: give one per target {images.shape}")
+    paint = compiled_rollout(policy, painter, strokes, keep_canvases=every_stroke, from_canvas=start is not None)
     actions, canvases = [], []
-    for start in range(0, len(images), batch_size):
-        a, c = paint(tf.constant(images[start:start + batch_size]))
+    for first in range(0, len(images), batch_size):
+        batch = (tf.constant(images[first:first + batch_size]),)
+        if start is not None:
+            batch += (tf.constant(start[first:first + batch_size]),)
+        a, c = paint(*batch)
         actions.append(a.numpy())
         canvases.append(c.numpy())
     return np.concatenate(actions), np.concatenate(canvases)

@@ -179,15 +179,17 @@ def policy_steps(policy: keras.Model, strokes: int) -> int:
     return -(-int(strokes) // strokes_per_step(policy))
 
 
-def _first_state(policy: keras.Model, painter, targets: tf.Tensor, training: bool):
-    """``(target code, state)`` before the first policy step: white canvases, no previous action, a zero
-    LSTM state and the painter's initial state, ``state = (canvas, action, h, c, painter_state)``."""
+def _first_state(policy: keras.Model, painter, targets: tf.Tensor, training: bool, canvases: tf.Tensor | None = None):
+    """``(target code, state)`` before the first policy step: white canvases (or ``canvases``, a painting to
+    go on with), no previous action, a zero LSTM state and the painter's initial state,
+    ``state = (canvas, action, h, c, painter_state)``."""
     batch = tf.shape(targets)[0]
     k, size = strokes_per_step(policy), action_size(policy)
     target_code = policy.get_layer("target_encoder")(targets, training=training)
     h = c = tf.zeros((batch, lstm_size(policy)))
     action = tf.zeros((batch, k, size) if k > 1 else (batch, size))
-    return target_code, (tf.ones_like(targets), action, h, c, painter.initial_state(batch))
+    canvas = tf.ones_like(targets) if canvases is None else tf.convert_to_tensor(canvases, tf.float32)
+    return target_code, (canvas, action, h, c, painter.initial_state(batch))
 
 
 def _policy_step(policy: keras.Model, painter, target_code, state, count: int, keep_canvases: bool, training: bool):
@@ -224,8 +226,9 @@ def paint_steps(policy: keras.Model, painter, targets: tf.Tensor, strokes: int, 
 
 
 def rollout(policy: keras.Model, painter, targets: tf.Tensor, strokes: int, keep_canvases: bool = False,
-            training: bool = False):
-    """Paint ``targets`` ``(B, 64, 64, 3)`` with ``strokes`` strokes on white, in the dream.
+            training: bool = False, start: tf.Tensor | None = None):
+    """Paint ``targets`` ``(B, 64, 64, 3)`` with ``strokes`` strokes on white (or on ``start`` ``(B, 64, 64, 3)``,
+    going on with a painting: the policy sees them as it sees its own canvas), in the dream.
 
     Returns ``(actions (B, S, A), canvases)`` where ``canvases`` is the final canvas
     ``(B, 64, 64, 3)``, or every stroke's canvas ``(B, S, 64, 64, 3)`` if ``keep_canvases``.
@@ -237,7 +240,7 @@ def rollout(policy: keras.Model, painter, targets: tf.Tensor, strokes: int, keep
     targets = tf.convert_to_tensor(targets, tf.float32)
     batch = tf.shape(targets)[0]
     k, size = strokes_per_step(policy), action_size(policy)
-    target_code, state = _first_state(policy, painter, targets, training)
+    target_code, state = _first_state(policy, painter, targets, training, start)
 
     def one_step(state, count: int):
         state, emitted, painted = _policy_step(policy, painter, target_code, state, count, keep_canvases, training)

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from painting_dreams.agent.inference import check_targets, paint_targets
-from painting_dreams.paint.replay import replay_in_mypaint
+from painting_dreams.paint.replay import paint_over, replay_in_mypaint
 from painting_dreams.evaluation.scores import score_transfer
 
 # Adam's step on the normalised actions from an agent's start, per variant, and how often real MyPaint checks
@@ -57,13 +57,18 @@ class Scored:
 def paint_and_score(policy, painter, targets, strokes: int, *, refine_steps: int = 0, closed_loop: bool = False,
                     learning_rate: float | None = None, check_every: int = CHECK_EVERY, fixed_fields: dict | None = None,
                     batch_size: int = 64, exploit_threshold: float = 0.02, every_stroke: bool = False,
-                    progress: bool = True) -> Scored:
+                    progress: bool = True, start=None) -> Scored:
     """Paint ``targets`` ``(N, 64, 64, 3)`` with ``strokes`` strokes of the agent (``policy`` painting with the
     dream ``painter``) in the mode asked for, replay them in real MyPaint and score every image. With
-    ``every_stroke`` the dream's canvas after every stroke is kept too (one dream painting, not two)."""
-    from painting_dreams.refine import dream_paint, refine_in_mypaint  # refine imports this package
+    ``every_stroke`` the dream's canvas after every stroke is kept too (one dream painting, not two). With
+    ``start`` ``(N, 64, 64, 3)`` (real MyPaint's canvas of a painting under way) the agent goes on with that
+    painting: it sees the canvas, and the dream and MyPaint paint its strokes over it (not with ``closed_loop``)."""
+    from painting_dreams.refine import check_start, dream_paint, refine_in_mypaint  # refine imports this package
 
     images = check_targets(targets)
+    start = check_start(start, images)
+    if start is not None and closed_loop:
+        raise ValueError("closed_loop paints on white: it cannot go on with a start canvas")
     if refine_steps < 0:
         raise ValueError(f"refine_steps is {refine_steps}: give 0 (no refinement) or more steps")
     variant, brush = painter.layout.variant, painter.real_brush()
@@ -74,16 +79,18 @@ def paint_and_score(policy, painter, targets, strokes: int, *, refine_steps: int
         painted = paint_closed_loop(policy, images, strokes, variant, brush, batch_size=batch_size, progress=progress)
         actions, real = painted.actions, painted.real[:, -1]
     else:
-        actions = paint_targets(policy, painter, images, strokes, batch_size=batch_size, every_stroke=False)[0]
-        real = replay_in_mypaint(actions, variant, brush, progress=progress)[:, -1]
+        actions = paint_targets(policy, painter, images, strokes, batch_size=batch_size, every_stroke=False,
+                                start=start)[0]
+        real = (replay_in_mypaint(actions, variant, brush, progress=progress)[:, -1] if start is None
+                else paint_over(start, actions, variant, brush))
     agent_real, refined = real, np.zeros(len(images), bool)
     if refine_steps > 0:
         kept = refine_in_mypaint(painter, images, actions, steps=refine_steps,
                                  learning_rate=learning_rate or REFINE_LEARNING_RATES[variant], check_every=check_every,
-                                 batch_size=batch_size, fixed_fields=fixed_fields, progress=progress)
+                                 batch_size=batch_size, fixed_fields=fixed_fields, progress=progress, start=start)
         actions, real, refined = kept.actions, kept.real, kept.refined
-    dream_steps = dream_paint(painter, actions, batch_size, every_stroke=True) if every_stroke else None
-    dream = dream_steps[:, -1] if every_stroke else dream_paint(painter, actions, batch_size)
+    dream_steps = dream_paint(painter, actions, batch_size, every_stroke=True, start=start) if every_stroke else None
+    dream = dream_steps[:, -1] if every_stroke else dream_paint(painter, actions, batch_size, start=start)
     scores = score_transfer(images, dream, real / 255.0, exploit_threshold)
     scores["refined"] = refined
     return Scored(actions, dream, real, agent_real, scores, time.perf_counter() - started, dream_steps)

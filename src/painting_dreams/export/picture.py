@@ -64,13 +64,15 @@ class Painting:
         return strokes_on_canvas(self.actions, self.variant, self.size, np.full(len(self.actions), self.brush_scale))
 
 
-def strokes_on_canvas(actions: np.ndarray, variant: str, size: int, brush_scales: np.ndarray) -> list[dict]:
-    """Absolute-layout ``actions`` ``(n, A)`` as strokes on a ``size`` x ``size`` canvas (pixels, pressure, brush
-    size, RGB), each brush size the one MyPaint painted with: ``radius_logarithmic`` + ln(its brush scale)."""
+def strokes_on_canvas(actions: np.ndarray, variant: str, size: int, brush_scales: np.ndarray,
+                      height: int | None = None) -> list[dict]:
+    """Absolute-layout ``actions`` ``(n, A)`` as strokes on a ``size`` x ``size`` canvas (``size`` x ``height``
+    if given) in pixels, pressure, brush size and RGB, each brush size the one MyPaint painted with:
+    ``radius_logarithmic`` + ln(its brush scale)."""
     layout = ActionLayout(variant, absolute=True)
     strokes = []
     for action, scale in zip(actions, brush_scales):
-        stroke = layout.decode(np.clip(action, 0, 1), size, size).as_dict()
+        stroke = layout.decode(np.clip(action, 0, 1), size, size if height is None else height).as_dict()
         strokes.append({**stroke, "size": stroke["size"] + math.log(scale)})
     return strokes
 
@@ -107,7 +109,8 @@ def _frames(painting: Painting) -> list[Image.Image]:
 
 
 FILES = "the painting's PNG, GIF, JSON and .ora files"
-KINDS = ("png", "gif", "json", "ora", "svg")  # the files of a painting's set, <name>.<kind>
+KINDS = ("png", "gif", "json", "ora", "svg", "mp4")  # the files of a painting's set, <name>.<kind>
+VIDEO_FPS = 12
 
 
 def write_painting(painting: Painting, out_dir: str | Path, name: str, svg: bool = False,
@@ -124,24 +127,49 @@ def write_painting(painting: Painting, out_dir: str | Path, name: str, svg: bool
 
 
 def write_files(out_dir: str | Path, name: str, real: np.ndarray, frames: list[Image.Image], frame_ms: int,
-                record: dict, layer: np.ndarray, svg: bool = False, source: str | None = None) -> dict[str, Path]:
+                record: dict, layer: np.ndarray, svg: bool = False, source: str | None = None,
+                video: list[np.ndarray] | None = None) -> dict[str, Path]:
     """The paint command's files, as a set: ``<name>.png`` (``real``), ``<name>.gif`` (``frames``),
     ``<name>.json`` (``record``, its ``strokes`` in the canvas's units and the ``brush`` that painted them, and
     ``image``: ``source``, the picture's file name), ``<name>.ora`` (``layer`` over white, the layer named after
-    the brush) and with ``svg`` ``<name>.svg``. They replace the previous ones only once all are written, and an
-    older ``<name>.svg`` goes when the new set has none (a set is the files of one painting); on any error (a
-    full disk) the previous ones stay as they were and no temporary file is left."""
+    the brush) and with ``svg`` ``<name>.svg``; with ``video`` (frames, uint8 RGB) also ``<name>.mp4`` (H.264, by the
+    ffmpeg that imageio-ffmpeg ships). They replace the previous ones only once all are written, and an older
+    ``<name>.svg`` or ``<name>.mp4`` goes when the new set has none (a set is the files of one painting); on any
+    error (a full disk) the previous ones stay as they were and no temporary file is left."""
     out = check_out_dir(out_dir, FILES)
-    paths = {kind: out / f"{name}.{kind}" for kind in ("png", "gif", "json", "ora") + (("svg",) if svg else ())}
+    extra = (("svg",) if svg else ()) + (("mp4",) if video else ())
+    paths = {kind: out / f"{name}.{kind}" for kind in ("png", "gif", "json", "ora") + extra}
     record = {"image": source, **record} if source is not None else record
-    with atomic_set(paths, remove=[] if svg else [out / f"{name}.svg"]) as tmp:
+    remove = [out / f"{name}.{kind}" for kind in ("svg", "mp4") if kind not in extra]
+    with atomic_set(paths, remove=remove) as tmp:
         Image.fromarray(real).save(tmp["png"], format="PNG")
         frames[0].save(tmp["gif"], format="GIF", save_all=True, append_images=frames[1:], duration=frame_ms, loop=0)
         tmp["json"].write_text(json.dumps(record, indent=1))
         write_openraster(tmp["ora"], [(f"painting_dreams strokes ({record['brush']})", layer)])
         if svg:
             tmp["svg"].write_text(strokes_svg(record["strokes"], real.shape[1], real.shape[0], record["brush"]))
+        if video:
+            write_mp4(tmp["mp4"], video)
     return paths
+
+
+def write_mp4(path: Path, frames: list[np.ndarray], fps: int = VIDEO_FPS) -> None:
+    """``frames`` (uint8 RGB, one size) as an H.264 MP4 at ``path``, each side padded with white to an even
+    number of pixels (what yuv420p needs), the last frame held a second; encoded by the ffmpeg binary that the
+    imageio-ffmpeg package ships."""
+    import imageio_ffmpeg
+
+    height, width = frames[0].shape[:2]
+    pad = ((0, height % 2), (0, width % 2), (0, 0))
+    writer = imageio_ffmpeg.write_frames(str(path), (width + width % 2, height + height % 2), fps=fps,
+                                         codec="libx264", quality=7, macro_block_size=1, pix_fmt_out="yuv420p",
+                                         ffmpeg_log_level="error", output_params=["-f", "mp4"])  # a temporary name
+    writer.send(None)  # start ffmpeg
+    try:
+        for frame in list(frames) + [frames[-1]] * fps:
+            writer.send(np.ascontiguousarray(np.pad(frame, pad, constant_values=255)))
+    finally:
+        writer.close()
 
 
 def paint_image(policy, painter, variant: str, target: np.ndarray, strokes: int, refine_steps: int = 0,

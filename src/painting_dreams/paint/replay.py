@@ -153,6 +153,22 @@ def replay_in_mypaint(actions, variant: str, brush: str, width: int = 64, height
     return canvases
 
 
+def paint_over(canvases, actions, variant: str, brush: str) -> np.ndarray:
+    """Real MyPaint's painting of each image's absolute-layout ``actions`` ``(N, S, A)`` over ``canvases``
+    ``(N, H, W, 3)`` (floats in [0, 1], or uint8): MyPaint paints the strokes on a transparent layer (a fresh brush
+    each), laid over the canvas with alpha-over, as MyPaint composites its own strokes (for a brush that does not
+    smudge, within rounding of painting on the canvas itself). ``(N, H, W, 3)`` uint8."""
+    base = np.asarray(canvases)
+    base = base.astype(np.float32) / 255.0 if base.dtype == np.uint8 else base.astype(np.float32)
+    if base.ndim != 4 or base.shape[-1] != 3 or len(base) != len(actions):
+        raise ValueError(f"canvases have shape {base.shape}: give one (H, W, 3) canvas per painting ({len(actions)})")
+    height, width = base.shape[1:3]
+    layers = play(actions, variant, brush=brush, layer=True, width=width, height=height, final_only=True).layers
+    alpha = layers[..., 3:] / np.float32(255.0)
+    painted = base * (1.0 - alpha) + layers[..., :3] / np.float32(255.0) * alpha
+    return np.round(np.clip(painted, 0.0, 1.0) * 255.0).astype(np.uint8)
+
+
 def stroke_renderer(variant: str, brush: str, **env_kwargs) -> Callable[[np.ndarray, np.ndarray], np.ndarray]:
     """``render(action (A,), start (2,)) -> (H, W, 4)`` uint8: one stroke of the relative layout's ``action``
     from ``start`` (normalised), alone with its alpha. Each call resets the env (a fresh brush), so the

@@ -24,8 +24,9 @@ class UserImageError(ValueError):
     """The file given to paint cannot be used as a target."""
 
 
-def load_user_image(path: str | Path, size: int = 64) -> np.ndarray:
-    """Read any image PIL understands, centre-crop it square and resize to ``(size, size, 3)`` float32.
+def load_user_image(path: str | Path, size: int = 64, square: bool = True) -> np.ndarray:
+    """Read any image PIL understands, centre-crop it square and resize to ``(size, size, 3)`` float32; with
+    ``square=False`` keep the whole picture, resized so that its long side is ``size``: ``(H, W, 3)``.
 
     The EXIF orientation is applied (a phone photo is painted upright) and an embedded ICC profile is
     converted to sRGB (colours as a colour-managed viewer shows them). Grayscale, palette, 16-bit
@@ -63,10 +64,18 @@ def load_user_image(path: str | Path, size: int = 64) -> np.ndarray:
         reason = " ".join(str(exc).split()) or type(exc).__name__
         raise UserImageError(f"image {str(path)!r} could not be decoded ({reason}): the file is damaged or "
                              "incomplete; export it again") from exc
+    if not square:
+        scale = size / max(rgb.size)
+        width, height = max(1, round(rgb.width * scale)), max(1, round(rgb.height * scale))
+        if min(width, height) < MIN_SIDE:
+            raise UserImageError(f"image {str(path)!r} is {rgb.width}x{rgb.height}: with its long side at {size} px its "
+                                 f"short side would be {min(width, height)} px, under {MIN_SIDE}; give a larger "
+                                 "--size, or --square to paint its centre square")
+        return np.asarray(rgb.resize((width, height), Image.Resampling.LANCZOS), dtype=np.float32) / 255.0
     side = min(rgb.size)
     left, top = (rgb.width - side) // 2, (rgb.height - side) // 2
-    square = rgb.crop((left, top, left + side, top + side)).resize((size, size), Image.Resampling.LANCZOS)
-    return np.asarray(square, dtype=np.float32) / 255.0
+    cropped = rgb.crop((left, top, left + side, top + side)).resize((size, size), Image.Resampling.LANCZOS)
+    return np.asarray(cropped, dtype=np.float32) / 255.0
 
 
 def check_image_file(path: Path) -> None:
