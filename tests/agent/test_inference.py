@@ -55,3 +55,21 @@ class NeverUsed:
 def test_bad_targets_fail_before_painting():
     with pytest.raises(ValueError, match=r"range over \[3.0, 3.0\], outside \[0, 1\]"):
         paint_targets(NeverUsed(), NeverUsed(), np.full((1, 64, 64, 3), 3.0, np.float32), strokes=2)
+
+
+def test_an_agent_goes_on_with_the_canvas_it_is_given(mnist_painter, paintings):
+    """``start``: the policy's first step sees that canvas and the dream paints over it; a white start is no start."""
+    keras.utils.set_random_seed(0)
+    policy = build_policy("mnist", {"jump": 0.0}, **TINY_POLICY)
+    plain, on_white = paint_targets(policy, mnist_painter, paintings[:3], strokes=4, every_stroke=False)
+    same, again = paint_targets(policy, mnist_painter, paintings[:3], strokes=4, every_stroke=False,
+                                start=np.ones((3, 64, 64, 3), np.float32))
+    np.testing.assert_allclose(same, plain, atol=1e-6)
+    np.testing.assert_allclose(again, on_white, atol=1e-6)
+    grey = np.full((3, 64, 64, 3), 0.6, np.float32)
+    actions, over = paint_targets(policy, mnist_painter, paintings[:3], strokes=4, every_stroke=False, start=grey)
+    assert np.abs(actions - plain).max() > 1e-4  # it saw another canvas
+    np.testing.assert_allclose(over, dream_paint(mnist_painter, actions, start=grey), atol=1e-5)
+    assert (over <= 0.6 + 1e-6).all() and (over < 0.6 - 1e-3).any()  # black strokes over the grey
+    with pytest.raises(ValueError, match=r"start canvases have shape \(2, 64, 64, 3\): give one per target"):
+        paint_targets(policy, mnist_painter, paintings[:3], strokes=4, start=grey[:2])

@@ -153,3 +153,20 @@ def test_a_runs_modes_settings_take_its_overrides():
     settings = {"images": 64, "scratch": ["random"], "runs": {"celeba_50": {"images": 32, "scratch": []}}}
     assert settings_for(settings, "celeba_50") == {"images": 32, "scratch": []}
     assert settings_for(settings, "mnist_8") == {"images": 64, "scratch": ["random"]}
+
+
+def test_refining_over_a_canvas_paints_the_strokes_over_it_in_the_dream_and_in_mypaint(mnist_painter, paintings):
+    """With ``start`` canvases the strokes are optimised and checked over them: real MyPaint's painting is its
+    layer of the strokes laid over the canvas, and a start that already is the target is never made worse."""
+    from painting_dreams.paint.replay import paint_over
+
+    start = random_start(4, STROKES, "mnist", seed=5)
+    start[..., LAYOUT.index("jump")] = 0.0
+    canvases = np.clip(paintings[4:8] + 0.2, 0, 1).astype(np.float32)  # a light version of other digits
+    result = refine_in_mypaint(mnist_painter, paintings[:4], start, steps=10, learning_rate=0.03, check_every=5,
+                               batch_size=4, fixed_fields={"jump": 0.0}, progress=False, start=canvases)
+    np.testing.assert_array_equal(result.real, paint_over(canvases, result.actions, "mnist", BRUSH))
+    assert (result.real_mse <= result.start_mse).all()
+    white = refine_in_mypaint(mnist_painter, paintings[:4], start, steps=10, learning_rate=0.03, check_every=5,
+                              batch_size=4, fixed_fields={"jump": 0.0}, progress=False)
+    assert not np.allclose(white.start_mse, result.start_mse)  # the canvas under the strokes counts
