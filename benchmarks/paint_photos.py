@@ -77,6 +77,8 @@ def main() -> None:
     parser.add_argument("--grid", type=int, default=4, help="also paint --grid K (0: not)")
     parser.add_argument("--size", type=int, default=512)
     parser.add_argument("--refine", type=int, default=None, help="--refine K (default: paint's own)")
+    parser.add_argument("--together", action="store_true",
+                        help="also paint every photo in one command (paint's defaults) against one command each")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as folder:
@@ -114,6 +116,11 @@ def main() -> None:
                              "peak_gb": peak, "seam": seam})
                 print(f"{photo.name:<20} {width:>4}x{height:<4} {label:<26} {mse:>7.4f}{mark} {strokes:>7} "
                       f"{seconds:>9.1f} {peak:>7.2f} {seam:>5.2f}", flush=True)
+        if args.together:
+            alone = [run_command(["paint", str(p), "--shipped", "--out", str(out / "alone")])[1] for p in args.photos]
+            _, together, peak = run_command(["paint", *map(str, args.photos), "--shipped", "--out", str(out / "all")])
+            print(f"\nall {len(args.photos)} photos in one command: {together:.1f} s (peak {peak:.2f} GB); one command "
+                  f"each: {sum(alone):.1f} s in all; ratio {together / sum(alone):.2f}")
     print("\nmeans over the photos:")
     for setting in dict.fromkeys(r["setting"] for r in rows):
         chosen = [r for r in rows if r["setting"] == setting]

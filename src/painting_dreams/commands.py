@@ -228,7 +228,7 @@ def cli() -> None:
     """painting_dreams: agents that learn to paint in a world model of MyPaint."""
 
 
-PHOTO_PAINTER = "celeba_15"  # paint's default painter for photos: the one that paints photos best (docs/results.md)
+PHOTO_PAINTER = "celeba_15"  # paint's default painter for photos: the closest that stays under a minute (docs/decisions.md)
 PHOTO_SIZE = 512            # paint's default long side
 PHOTO_DETAIL = 3            # paint's default levels (1, 2x2, 4x4 tiles on a square)
 MAX_DETAIL = 4
