@@ -18,7 +18,8 @@ NAMES = ["mnist_8", "kmnist_15", "celeba_15", "celeba_30", "celeba_50"]
 BIN = Path(sys.executable).parent
 
 
-MEDIA = {"celeba_50_pen": "classic/pen", "celeba_50_charcoal": "classic/charcoal"}  # painter -> its brush
+MEDIA = {"celeba_50_pen": "classic/pen", "celeba_50_charcoal": "classic/charcoal",
+         "celeba_50_impressionism": "classic/impressionism"}  # painter -> its brush
 
 
 def test_the_five_painters_ship_with_cards_and_load_in_safe_mode():
