@@ -9,7 +9,8 @@ square) and every setting, one whole command in its own process, as a user runs 
 and, from the same photo read as ``paint`` reads it (long side ``--size``), the flat-colour mosaics of 32 and 64
 cells along the long side. MSE is at the painting's size against that photo ([0, 1] RGB); ``--grid`` paints
 only the centre square, so its MSE is against the centre square (marked ``sq``). "seam" is the painting's
-error in 2-px bands along the finest level's inner tile borders over its error elsewhere (1: no seam).
+error in 2-px bands along the finest level's inner tile borders over its error in the same bands moved a
+quarter of a tile into each tile (the same amount of picture, away from the borders; 1: no seam).
 
     python benchmarks/paint_photos.py [--photos a.jpg b.jpg] [--details 1 2 3 4] [--grid 4] [--agents celeba_15 celeba_30]
 """
@@ -49,21 +50,10 @@ def run_command(args: list[str]) -> tuple[str, float, float]:
 
 
 def seam_ratio(painting: np.ndarray, target: np.ndarray, record: dict, band: int = 2) -> float:
-    """Error in bands along the finest level's inner tile borders over the error elsewhere."""
-    from painting_dreams.export.photo import level_boxes
+    """:func:`painting_dreams.export.photo.seam_ratio` at the finest level painted."""
+    from painting_dreams.export import photo
 
-    height, width = target.shape[:2]
-    error = np.mean((painting / 255.0 - target) ** 2, axis=-1)
-    finest = max(t["level"] for t in record["tiles"])
-    mask = np.zeros((height, width), bool)
-    for x0, y0, side, *_ in level_boxes(width, height, finest):
-        for x in (x0, x0 + side):
-            if 0 < x < width:
-                mask[y0:y0 + side, max(0, x - band):x + band] = True
-        for y in (y0, y0 + side):
-            if 0 < y < height:
-                mask[max(0, y - band):y + band, x0:x0 + side] = True
-    return float(error[mask].mean() / error[~mask].mean()) if mask.any() and not mask.all() else 1.0
+    return photo.seam_ratio(painting, target, max(t["level"] for t in record["tiles"]), band)
 
 
 def main() -> None:

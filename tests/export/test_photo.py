@@ -171,3 +171,15 @@ def test_two_pictures_of_one_name_and_an_empty_folder_are_refused(blocks, tmp_pa
     result = CliRunner().invoke(cli, ["paint", str(tmp_path / "empty"), "--out", "o"])
     assert result.exit_code == 1 and result.output.startswith(f"Error: the folder '{tmp_path / 'empty'}' holds no pictures")
     assert not (tmp_path / "o").exists()  # nothing painted, nothing created
+
+
+def test_the_seam_ratio_sees_error_along_tile_borders_and_only_there():
+    from painting_dreams.export.photo import border_mask, seam_ratio
+
+    rng = np.random.default_rng(0)
+    target = rng.uniform(size=(128, 192, 3)).astype(np.float32)
+    noisy = np.clip(target + rng.normal(0, 0.05, target.shape), 0, 1)  # the same error everywhere
+    assert seam_ratio(np.round(noisy * 255), target, level=2) == pytest.approx(1.0, abs=0.05)
+    seams = noisy.copy()
+    seams[border_mask(192, 128, level_boxes(192, 128, 2))] = 1.0  # white lines along the level's tile borders
+    assert seam_ratio(np.round(seams * 255), target, level=2) > 3

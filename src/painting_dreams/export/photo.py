@@ -253,24 +253,34 @@ def mosaic(image: np.ndarray, cells: int) -> np.ndarray:
     return out
 
 
-def seam_ratio(painting: PhotoPainting, band: int = 2) -> float:
-    """The painting's error in bands of ``band`` pixels either side of the finest level's tile borders (where a
-    tile ends inside the canvas) over its error everywhere else: 1 means no seams."""
-    height, width = painting.canvas.shape[:2]
-    error = np.mean((painting.canvas / 255.0 - painting.target) ** 2, axis=-1)
-    finest = max((t.level for t in painting.tiles), default=0)
+def border_mask(width: int, height: int, boxes, band: int = 2, shift: int = 0) -> np.ndarray:
+    """``(height, width)`` bool: ``band`` pixels either side of every edge of ``boxes`` ``(x0, y0, side, ...)`` that
+    lies inside the canvas (a tile's border with what is around it); with ``shift``, of the same lines moved
+    ``shift`` pixels into each tile (lines through the tiles' insides, for comparison)."""
     mask = np.zeros((height, width), bool)
-    for box in level_boxes(width, height, finest):
+    for box in boxes:
         x0, y0, side = (int(v) for v in box[:3])
-        for x in (x0, x0 + side):
+        for x in (x0 + shift, x0 + side - shift):
             if 0 < x < width:
                 mask[y0:y0 + side, max(0, x - band):x + band] = True
-        for y in (y0, y0 + side):
+        for y in (y0 + shift, y0 + side - shift):
             if 0 < y < height:
                 mask[max(0, y - band):y + band, x0:x0 + side] = True
-    if not mask.any() or mask.all():
+    return mask
+
+
+def seam_ratio(canvas: np.ndarray, target: np.ndarray, level: int, band: int = 2) -> float:
+    """How much worse a painting is along its tile borders: its error in bands of ``band`` pixels either side of
+    the inner borders of ``level``'s tiles, over its error in the same bands moved a quarter of a tile into each
+    tile (the same amount of picture, sampled the same way, away from any border of that level). 1: no seam."""
+    height, width = target.shape[:2]
+    error = np.mean((canvas / 255.0 - target) ** 2, axis=-1)
+    boxes = level_boxes(width, height, level)
+    borders = border_mask(width, height, boxes, band)
+    inside = border_mask(width, height, boxes, band, shift=int(boxes[0, 2]) // 4) & ~borders
+    if not borders.any() or not inside.any():
         return 1.0
-    return float(error[mask].mean() / max(error[~mask].mean(), 1e-12))
+    return float(error[borders].mean() / max(error[inside].mean(), 1e-12))
 
 
 GIF_LONG_SIDE = 512   # the time-lapse GIF's long side at most (the PNG keeps the painting's size)
