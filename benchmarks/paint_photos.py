@@ -19,45 +19,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
+from paint_strokes import run_command  # painting-dreams in its own process: output, seconds, peak GB
+
 ROOT = Path(__file__).resolve().parents[1]
-COMMAND = Path(sys.executable).with_name("painting-dreams")
 PHOTOS = [ROOT / "samples/photos" / name for name in
           ("astronaut.webp", "coffee.webp", "chelsea.webp", "rocket.webp", "rocket_portrait.webp")]
 
 
-def run_command(args: list[str]) -> tuple[str, float, float]:
-    """``painting-dreams ARGS`` in its own process: its output, wall seconds and peak memory (GB)."""
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}
-    started = time.perf_counter()
-    process = subprocess.Popen([str(COMMAND), *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
-                               text=True)
-    output = process.stdout.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    if status != 0:
-        raise SystemExit(f"painting-dreams {' '.join(args)} failed:\n{output}")
-    return output, time.perf_counter() - started, usage.ru_maxrss / 1e6
-
-
-def seam_ratio(painting: np.ndarray, target: np.ndarray, record: dict, band: int = 2) -> float:
-    """:func:`painting_dreams.export.photo.seam_ratio` at the finest level painted."""
-    from painting_dreams.export import photo
-
-    return photo.seam_ratio(painting, target, max(t["level"] for t in record["tiles"]), band)
-
-
 def main() -> None:
-    from painting_dreams.export.photo import mosaic
+    from painting_dreams.export.photo import mosaic, seam_ratio
     from painting_dreams.targets.user_image import load_user_image
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -98,7 +75,8 @@ def main() -> None:
                     strokes, seam, mark = len(record["strokes"]), float("nan"), " sq"
                 else:
                     reference, strokes, mark = target, len(record["strokes"]), ""
-                    seam = seam_ratio(painting, reference, record) if record.get("tiles") else float("nan")
+                    seam = (seam_ratio(painting, reference, max(t["level"] for t in record["tiles"]))
+                            if record.get("tiles") else float("nan"))
                 mse = float(np.mean((painting / 255.0 - reference) ** 2))
                 used = agent or re.search(r"with agent (\S+)", output).group(1)
                 label = f"{used} {' '.join(setting)}"

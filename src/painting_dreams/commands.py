@@ -238,16 +238,15 @@ def picture_files(paths: tuple[Path, ...]) -> list[Path]:
     """The pictures named on the command line: files as given, folders as the images in them (sorted, this
     project's own outputs left out, as ``evaluate`` reads a folder). One ``ClickException`` for a missing path,
     a folder without pictures, or two pictures that would write the same ``<name>.*``."""
-    from painting_dreams.evaluation.image_sets import IMAGE_SUFFIXES, own_outputs
+    from painting_dreams.evaluation.image_sets import IMAGE_SUFFIXES, folder_pictures
 
     found: list[Path] = []
     for path in paths:
         if path.is_dir():
-            names = {p.name for p in path.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES}
-            pictures = sorted(names - own_outputs(path, names))
+            pictures = folder_pictures(path)[0]
             if not pictures:
                 raise click.ClickException(f"the folder {str(path)!r} holds no pictures ({', '.join(IMAGE_SUFFIXES)})")
-            found += [path / name for name in pictures]
+            found += pictures
         else:
             found.append(path)  # load_user_image says what is wrong with a file that is not a picture
     stems: dict[str, Path] = {}
@@ -335,13 +334,13 @@ def paint(images: tuple[Path, ...], strokes: int | None, out_dir: Path, run: str
 
 
 def _check_detail(target, detail: int, picture: Path) -> None:
-    from painting_dreams.export.photo import max_levels
+    from painting_dreams.export.photo import MIN_TILE, max_levels
 
     height, width = target.shape[:2]
     if detail > max_levels(width, height):
         raise click.ClickException(f"--detail {detail}: {picture} painted at {width}x{height} has room for "
-                                   f"{max_levels(width, height)} levels (tiles of at least 16 px); give a larger "
-                                   "--size or a smaller --detail")
+                                   f"{max_levels(width, height)} levels (tiles of at least {MIN_TILE} px); give a "
+                                   "larger --size or a smaller --detail")
 
 
 def _paint_photo(picture: Path, target, out_dir: Path, agent: Agent, strokes: int | None, refine_steps: int,

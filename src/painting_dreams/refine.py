@@ -30,9 +30,9 @@ import tensorflow as tf
 from tqdm.auto import tqdm
 
 from painting_dreams.agent.dream_painter import DreamPainter
-from painting_dreams.agent.inference import check_targets
+from painting_dreams.agent.inference import check_start, check_targets
 from painting_dreams.agent.policy import fixed_field_arrays
-from painting_dreams.paint.replay import paint_over, replay_in_mypaint
+from painting_dreams.paint.replay import paint_over
 from painting_dreams.paint.actions import ActionLayout, real_numbers
 
 log = logging.getLogger(__name__)
@@ -99,16 +99,6 @@ def grid_start(targets, strokes: int) -> np.ndarray:
 
 
 _compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def check_start(start, images: np.ndarray) -> np.ndarray | None:
-    """Start canvases ``(N, 64, 64, 3)`` in [0, 1], one per image (``None``: white), or a ``ValueError``."""
-    if start is None:
-        return None
-    canvases = check_targets(start)
-    if canvases.shape != images.shape:
-        raise ValueError(f"start canvases have shape {canvases.shape}: give one per target {images.shape}")
-    return canvases
 
 
 def dream_paint(painter: DreamPainter, actions, batch_size: int = 64, every_stroke: bool = False,
@@ -259,10 +249,7 @@ def _real_paintings(actions: np.ndarray, images: np.ndarray, variant: str, brush
                     progress: bool = False, start: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Real MyPaint's final painting of each image's actions with ``brush`` (uint8; over the ``start`` canvases
     if given) and its MSE to the image."""
-    if start is None:
-        real = replay_in_mypaint(actions, variant, brush, progress=progress)[:, -1]
-    else:
-        real = paint_over(start, actions, variant, brush)
+    real = paint_over(start, actions, variant, brush, progress=progress)
     return real, np.mean(np.square(real / 255.0 - images), axis=(1, 2, 3))
 
 

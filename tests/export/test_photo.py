@@ -11,8 +11,9 @@ from PIL import Image
 
 import painting_dreams.evaluation.paint_and_score as paint_and_score_module
 from painting_dreams.commands import cli
-from painting_dreams.export.photo import (OVERLAP, crop, level_boxes, level_side, max_levels, mosaic, paint_photo,
+from painting_dreams.export.photo import (OVERLAP, level_boxes, level_side, max_levels, mosaic, paint_photo,
                                           write_photo)
+from painting_dreams.export.tiled import shrink
 from painting_dreams.paint.replay import paint_over, replay_in_mypaint
 from painting_dreams.refine import random_start
 from tests.conftest import BRUSH
@@ -82,13 +83,13 @@ def test_each_tile_goes_on_with_real_mypaints_canvas_under_it(celeba_15, monkeyp
     painting = paint_photo(celeba_15.policy, celeba_15.painter, target, 6, 2, refine_steps=0, stop_mse=0.0)
     first = level_boxes(96, 64, 0)
     assert (calls[0][1] == 1.0).all()  # level 0, phase 0: a white canvas
-    np.testing.assert_allclose(calls[0][0][0], crop(target, first[0]), atol=1e-6)
+    np.testing.assert_allclose(calls[0][0][0], shrink(target, first[0][:3]), atol=1e-6)
     level0 = [t for t in painting.tiles if t.level == 0]
     after_level0 = painting.frames[len(level0) - 1] / 255.0  # the canvas after level 0's last tile
     fine = level_boxes(96, 64, 1)
     phase0 = fine[(fine[:, 3] % 2 == 0) & (fine[:, 4] % 2 == 0)]
     level1_call = calls[2] if len(first) > 1 else calls[1]  # level 0 has a phase per column of squares
-    np.testing.assert_allclose(level1_call[1], np.stack([crop(after_level0, box) for box in phase0]), atol=1 / 255)
+    np.testing.assert_allclose(level1_call[1], np.stack([shrink(after_level0, box[:3]) for box in phase0]), atol=1 / 255)
     assert not np.allclose(level1_call[1], 1.0)  # it is a painted canvas, not white
     assert painting.canvas.shape == (64, 96, 3) and painting.strokes == 6 * len(painting.tiles)
     assert painting.mse < float(np.mean((1.0 - target) ** 2)) / 4  # far closer than a white page

@@ -53,6 +53,17 @@ def check_targets(targets) -> np.ndarray:
 _compiled: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
+def check_start(start, images: np.ndarray) -> np.ndarray | None:
+    """Start canvases ``(N, 64, 64, 3)`` in [0, 1], one per image of ``images`` (``None``: white), or a
+    ``ValueError`` saying what to fix."""
+    if start is None:
+        return None
+    canvases = check_targets(start)
+    if canvases.shape != images.shape:
+        raise ValueError(f"start canvases have shape {canvases.shape}: give one per target {images.shape}")
+    return canvases
+
+
 def compiled_rollout(policy: keras.Model, painter: DreamPainter, strokes: int, keep_canvases: bool,
                      from_canvas: bool = False):
     """:func:`rollout` as a ``tf.function``, made once per policy, painter and settings: ``paint(targets)``, or
@@ -88,10 +99,7 @@ def paint_targets(policy: keras.Model, painter: DreamPainter, targets, strokes: 
     images = check_targets(targets)
     if strokes < 1:
         raise ValueError(f"strokes is {strokes}: paint at least one stroke")
-    if start is not None:
-        start = check_targets(start)
-        if start.shape != images.shape:
-            raise ValueError(f"start canvases have shape {start.shape}: give one per target {images.shape}")
+    start = check_start(start, images)
     paint = compiled_rollout(policy, painter, strokes, keep_canvases=every_stroke, from_canvas=start is not None)
     actions, canvases = [], []
     for first in range(0, len(images), batch_size):

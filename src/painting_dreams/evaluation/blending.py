@@ -1,7 +1,7 @@
 """Blending calibration: single strokes composited by us against MyPaint's own multi-stroke canvas.
 
 A canvas episode records the canvas MyPaint painted after each of its actions. Replaying the
-same actions in a stroke-mode env (:func:`painting_dreams.paint.replay.play` with ``stroke_mode``) gives MyPaint's own single strokes,
+same actions in a stroke-mode env (:func:`mypaint_strokes`) gives MyPaint's own single strokes,
 with alpha, pixel for pixel the strokes of that episode: each ``reset`` restarts the brush and
 its random jitter, and the jitter only depends on the actions since then. Compositing those
 strokes one by one on white (:func:`composite_episodes`) with each of
@@ -19,6 +19,7 @@ import tensorflow as tf
 from matplotlib.figure import Figure
 
 from painting_dreams.paint.actions import ActionLayout
+from painting_dreams.paint.replay import play
 from painting_dreams.world_model.compositors import composite
 from painting_dreams.world_model.stroke_renderers import Painter
 from painting_dreams.world_model.stroke_data import drawable_mask, unit_rgba
@@ -31,6 +32,13 @@ def brush_colours(actions, variant: str) -> np.ndarray:
     if variant == "mnist":
         return np.zeros((*actions.shape[:-1], 3), np.float32)
     return actions[..., [layout.index(c) for c in ("red", "green", "blue")]]
+
+
+def mypaint_strokes(actions, manifest: dict) -> np.ndarray:
+    """MyPaint's own single strokes ``(N, T, H, W, 4)`` uint8 of recorded episodes' ``actions`` (their env's relative
+    layout), replayed in stroke mode with the variant, size and brush their ``manifest`` names."""
+    return play(actions, manifest["variant"], absolute=False, stroke_mode=True, width=manifest["width"],
+                height=manifest["height"], brush=manifest["brush"]).strokes
 
 
 def paint_episode_strokes(painter: Painter, actions, starts, painted, variant: str,

@@ -129,10 +129,16 @@ def own_outputs(folder: Path, names: set[str]) -> set[str]:
     return skipped
 
 
-def _folder(folder: Path, preparation: dict, limit: int | None, split: str) -> ImageSet:
+def folder_pictures(folder: Path) -> tuple[list[Path], set[str]]:
+    """The pictures in ``folder`` (its files with an image suffix, sorted) but this project's own outputs, and the
+    names of those left out (:func:`own_outputs`)."""
     found = {p.name: p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES}
     skipped = own_outputs(folder, set(found))
-    files = sorted(path for name, path in found.items() if name not in skipped)
+    return sorted(path for name, path in found.items() if name not in skipped), skipped
+
+
+def _folder(folder: Path, preparation: dict, limit: int | None, split: str) -> ImageSet:
+    files, skipped = folder_pictures(folder)
     if not files:
         raise ImageSetError(f"the folder {folder} holds no images ({', '.join(IMAGE_SUFFIXES)})"
                             + (f" but this project's outputs ({', '.join(sorted(skipped))})" if skipped else ""))

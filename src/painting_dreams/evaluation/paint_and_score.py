@@ -21,8 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from painting_dreams.agent.inference import check_targets, paint_targets
-from painting_dreams.paint.replay import paint_over, replay_in_mypaint
+from painting_dreams.agent.inference import check_start, check_targets, paint_targets
+from painting_dreams.paint.replay import paint_over
 from painting_dreams.evaluation.scores import score_transfer
 
 # Adam's step on the normalised actions from an agent's start, per variant, and how often real MyPaint checks
@@ -63,7 +63,7 @@ def paint_and_score(policy, painter, targets, strokes: int, *, refine_steps: int
     ``every_stroke`` the dream's canvas after every stroke is kept too (one dream painting, not two). With
     ``start`` ``(N, 64, 64, 3)`` (real MyPaint's canvas of a painting under way) the agent goes on with that
     painting: it sees the canvas, and the dream and MyPaint paint its strokes over it (not with ``closed_loop``)."""
-    from painting_dreams.refine import check_start, dream_paint, refine_in_mypaint  # refine imports this package
+    from painting_dreams.refine import dream_paint, refine_in_mypaint  # refine imports this package
 
     images = check_targets(targets)
     start = check_start(start, images)
@@ -81,8 +81,7 @@ def paint_and_score(policy, painter, targets, strokes: int, *, refine_steps: int
     else:
         actions = paint_targets(policy, painter, images, strokes, batch_size=batch_size, every_stroke=False,
                                 start=start)[0]
-        real = (replay_in_mypaint(actions, variant, brush, progress=progress)[:, -1] if start is None
-                else paint_over(start, actions, variant, brush))
+        real = paint_over(start, actions, variant, brush, progress=progress)
     agent_real, refined = real, np.zeros(len(images), bool)
     if refine_steps > 0:
         kept = refine_in_mypaint(painter, images, actions, steps=refine_steps,

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
+from painting_dreams.export.tiled import into_box, shrink
 from painting_dreams.paint.actions import ActionLayout
 from painting_dreams.paint.replay import play
 
@@ -73,14 +74,6 @@ def level_boxes(width: int, height: int, level: int, overlap: float = OVERLAP) -
                      for c, x0 in enumerate(starts(columns, width))], np.int64)
 
 
-def crop(image: np.ndarray, box, to: int = 64) -> np.ndarray:
-    """The square ``box`` ``(x0, y0, side, ...)`` of ``image`` (float RGB in [0, 1]) resized to ``to`` x ``to``
-    (area average), float32."""
-    x0, y0, side = (int(v) for v in box[:3])
-    pil = Image.fromarray(np.round(np.clip(image[y0:y0 + side, x0:x0 + side], 0, 1) * 255).astype(np.uint8))
-    return np.asarray(pil.resize((to, to), Image.Resampling.BOX), np.float32) / 255.0
-
-
 @dataclass
 class Tile:
     """One painted tile: where it is, its level, its strokes (absolute layout, normalised to the tile)."""
@@ -120,20 +113,10 @@ class PhotoPainting:
         """Every kept stroke in the W x H canvas's units: ``(actions (n, A) normalised by W and H, brush scales (n,))``."""
         height, width = self.canvas.shape[:2]
         layout = ActionLayout(self.variant, absolute=True)
-        moved, scales = [], []
-        for tile in self.tiles:
-            x0, y0, side = tile.box
-            a = np.array(tile.actions, np.float64, copy=True)
-            for i, name in enumerate(layout.fields):
-                if name.endswith("_x"):
-                    a[:, i] = (x0 + a[:, i] * side) / width
-                elif name.endswith("_y"):
-                    a[:, i] = (y0 + a[:, i] * side) / height
-            moved.append(a)
-            scales.append(np.full(len(a), side / 64.0))
-        if not moved:
+        if not self.tiles:
             return np.zeros((0, layout.size), np.float32), np.zeros(0)
-        return np.concatenate(moved).astype(np.float32), np.concatenate(scales)
+        return (np.concatenate([into_box(t.actions, layout, t.box, width, height) for t in self.tiles]),
+                np.concatenate([np.full(len(t.actions), t.box[2] / 64.0) for t in self.tiles]))
 
 
 def paint_photo(policy, painter, target: np.ndarray, strokes: int, levels: int, refine_steps: int = 25,
@@ -156,9 +139,12 @@ def paint_photo(policy, painter, target: np.ndarray, strokes: int, levels: int, 
                          f"(the finest tiles at least {MIN_TILE} px)")
     layout, brush = painter.layout, painter.real_brush()
     started = time.perf_counter()
-    canvas = np.ones((height, width, 3), np.float32)
     paint = np.zeros((height, width, 3), np.float32)   # premultiplied colour of the layer of all strokes
-    alpha = np.zeros((height, width, 1), np.float32)
+    alpha = np.zeros((height, width, 1), np.float32)   # its alpha: the canvas is that layer over white
+
+    def canvas() -> np.ndarray:
+        return paint + (1.0 - alpha)
+
     plan = [level_boxes(width, height, level) for level in range(levels)]
     total, done, painted_strokes = sum(len(b) for b in plan), 0, 0
     tiles, summary, frames = [], [], []
@@ -169,8 +155,9 @@ def paint_photo(policy, painter, target: np.ndarray, strokes: int, levels: int, 
             chosen = boxes[(boxes[:, 3] % 2 == phase[0]) & (boxes[:, 4] % 2 == phase[1])]
             if not len(chosen):
                 continue
-            targets = np.stack([crop(target, box) for box in chosen])
-            starts = np.stack([crop(canvas, box) for box in chosen])
+            now = canvas()
+            targets = np.stack([shrink(target, box[:3]) for box in chosen])
+            starts = np.stack([shrink(now, box[:3]) for box in chosen])
             before = np.mean((starts - targets) ** 2, axis=(1, 2, 3))
             todo = before > stop_mse if level else np.ones(len(chosen), bool)
             counts["skipped"] += int((~todo).sum())
@@ -180,29 +167,30 @@ def paint_photo(policy, painter, target: np.ndarray, strokes: int, levels: int, 
                                          progress=False, start=starts[todo])
                 after = scored.scores["mse_target_real"].to_numpy()
                 counts["painted"] += int(todo.sum())
-                for box, actions, b, a in zip(chosen[todo], scored.actions, before[todo], after):
-                    if a >= b:
-                        continue  # MyPaint's painting of these strokes is no closer than the canvas: leave it
-                    x0, y0, side = (int(v) for v in box[:3])
-                    window, layer = _paint_tile(actions, layout, brush, (x0, y0, side), width, height)
-                    a_tile, rgb = layer[..., 3:], layer[..., :3]
-                    canvas[window] = canvas[window] * (1.0 - a_tile) + rgb * a_tile
-                    paint[window] = paint[window] * (1.0 - a_tile) + rgb * a_tile
+                kept = after < before[todo]  # else MyPaint's painting of the strokes is no closer: leave the canvas
+                side = int(chosen[0, 2])
+                layers = _tile_layers(scored.actions[kept], layout, brush, side)
+                for box, actions, b, a, layer in zip(chosen[todo][kept], scored.actions[kept], before[todo][kept],
+                                                     after[kept], layers):
+                    x0, y0 = int(box[0]), int(box[1])
+                    window = np.s_[y0:y0 + side, x0:x0 + side]
+                    a_tile = layer[..., 3:] * _feather((x0, y0, side), width, height)
+                    paint[window] = paint[window] * (1.0 - a_tile) + layer[..., :3] * a_tile
                     alpha[window] = alpha[window] * (1.0 - a_tile) + a_tile
                     tiles.append(Tile(level, (x0, y0, side), actions, float(b), float(a)))
                     counts["kept"] += 1
                     counts["strokes"] += len(actions)
                     painted_strokes += len(actions)
                     if keep_frames:
-                        frames.append(np.round(canvas * 255.0).astype(np.uint8))
+                        frames.append(np.round(canvas() * 255.0).astype(np.uint8))
             done += len(chosen)
             if on_tiles is not None:
                 on_tiles(done, total, painted_strokes)
         summary.append(counts)
     straight = np.where(alpha > 0, paint / np.maximum(alpha, 1e-6), 0.0)
     layer = np.round(np.concatenate([straight, alpha], axis=-1).clip(0, 1) * 255.0).astype(np.uint8)
-    return PhotoPainting(target, layout.variant, brush, int(strokes), np.round(canvas * 255.0).astype(np.uint8), layer,
-                         tiles, summary, frames, time.perf_counter() - started)
+    return PhotoPainting(target, layout.variant, brush, int(strokes), np.round(canvas() * 255.0).astype(np.uint8),
+                         layer, tiles, summary, frames, time.perf_counter() - started)
 
 
 FEATHER = 0.1  # a tile's layer fades in over this share of its side, along the edges that lie inside the canvas
@@ -226,16 +214,14 @@ def _feather(box: tuple[int, int, int], width: int, height: int) -> np.ndarray:
     return (along(y0, height)[:, None] * along(x0, width)[None, :])[..., None]
 
 
-def _paint_tile(actions: np.ndarray, layout: ActionLayout, brush: str, box: tuple[int, int, int], width: int,
-                height: int) -> tuple[tuple[slice, slice], np.ndarray]:
-    """Real MyPaint's layer of one tile's strokes at the tile's size, its alpha feathered along the tile's edges
-    inside the canvas (:func:`_feather`): ``(the tile's slices in the canvas, its (side, side, 4) layer)``, the
-    layer as float straight alpha in [0, 1]."""
-    x0, y0, side = box
-    layer = play(np.asarray(actions, np.float32)[None], layout.variant, brush=brush, layer=True, width=side,
-                 height=side, brush_scale=side / 64.0, final_only=True).layers[0] / np.float32(255.0)
-    layer[..., 3:] *= _feather(box, width, height)
-    return np.s_[y0:y0 + side, x0:x0 + side], layer
+def _tile_layers(actions: np.ndarray, layout: ActionLayout, brush: str, side: int) -> np.ndarray:
+    """Real MyPaint's layer of each tile's strokes ``(n, strokes, A)`` at the tiles' size ``side``, brushes
+    ``side / 64`` wider, each from a fresh brush (reset with seed 0, as a tile painted alone): ``(n, side, side, 4)``
+    float straight alpha in [0, 1]."""
+    if not len(actions):
+        return np.zeros((0, side, side, 4), np.float32)
+    return play(np.asarray(actions, np.float32), layout.variant, brush=brush, layer=True, width=side, height=side,
+                brush_scale=side / 64.0, final_only=True, seeds=np.zeros(len(actions), int)).layers / np.float32(255.0)
 
 
 def mosaic(image: np.ndarray, cells: int) -> np.ndarray:

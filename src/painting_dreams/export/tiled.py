@@ -53,15 +53,16 @@ def shrink(image: np.ndarray, box: tuple[float, float, float] | None = None, to:
     return np.asarray(pil.resize((to, to), Image.Resampling.BOX), np.float32) / 255.0
 
 
-def into_box(actions: np.ndarray, layout: ActionLayout, box, size: int) -> np.ndarray:
-    """Absolute-layout ``actions`` ``(n, A)`` of a 64x64 painting moved into ``box`` of the ``size`` canvas."""
+def into_box(actions: np.ndarray, layout: ActionLayout, box, size: int, height: int | None = None) -> np.ndarray:
+    """Absolute-layout ``actions`` ``(n, A)`` of a 64x64 painting moved into the square ``box`` ``(x0, y0, side)``
+    of the ``size`` x ``size`` canvas (``size`` x ``height`` if given)."""
     x0, y0, side = box
     moved = np.array(actions, np.float32, copy=True)
     for i, field in enumerate(layout.fields):
         if field.endswith("_x"):
             moved[:, i] = (x0 + moved[:, i] * side) / size
         elif field.endswith("_y"):
-            moved[:, i] = (y0 + moved[:, i] * side) / size
+            moved[:, i] = (y0 + moved[:, i] * side) / (size if height is None else height)
     return np.clip(moved, 0.0, 1.0)
 
 

@@ -153,11 +153,14 @@ def replay_in_mypaint(actions, variant: str, brush: str, width: int = 64, height
     return canvases
 
 
-def paint_over(canvases, actions, variant: str, brush: str) -> np.ndarray:
-    """Real MyPaint's painting of each image's absolute-layout ``actions`` ``(N, S, A)`` over ``canvases``
+def paint_over(canvases, actions, variant: str, brush: str, progress: bool = False) -> np.ndarray:
+    """Real MyPaint's final painting of each image's absolute-layout ``actions`` ``(N, S, A)``, ``(N, H, W, 3)``
+    uint8: on white (``canvases`` None: :func:`replay_in_mypaint`'s last canvas, 64x64), or over ``canvases``
     ``(N, H, W, 3)`` (floats in [0, 1], or uint8): MyPaint paints the strokes on a transparent layer (a fresh brush
     each), laid over the canvas with alpha-over, as MyPaint composites its own strokes (for a brush that does not
-    smudge, within rounding of painting on the canvas itself). ``(N, H, W, 3)`` uint8."""
+    smudge, within rounding of painting on the canvas itself)."""
+    if canvases is None:
+        return replay_in_mypaint(actions, variant, brush, progress=progress)[:, -1]
     base = np.asarray(canvases)
     base = base.astype(np.float32) / 255.0 if base.dtype == np.uint8 else base.astype(np.float32)
     if base.ndim != 4 or base.shape[-1] != 3 or len(base) != len(actions):

@@ -18,11 +18,12 @@ from matplotlib.figure import Figure
 from painting_dreams.episodes import Episodes
 from painting_dreams.episodes.split import saved_split
 from painting_dreams.paint.actions import ActionLayout
-from painting_dreams.paint.replay import play, stroke_renderer
+from painting_dreams.paint.replay import stroke_renderer
 from painting_dreams.evaluation.blending import (
     blending_errors,
     blending_figure,
     composite_episodes,
+    mypaint_strokes,
     paint_episode_strokes,
 )
 from painting_dreams.world_model.compositors import COMPOSITORS
@@ -135,9 +136,7 @@ def replay_held_out_canvas_episodes(canvas_episodes: Episodes, episode_split: di
     """Held-out canvas episodes with MyPaint's own single strokes of each step, replayed in stroke mode."""
     e = _held_out(canvas_episodes, episode_split, ["actions", "start", "painted", "canvases"], blending["max_episodes"])
     m = canvas_episodes.manifest
-    strokes = play(e["actions"], m["variant"], absolute=False, stroke_mode=True, width=m["width"], height=m["height"],
-                   brush=m["brush"]).strokes
-    return {**e, "strokes": strokes, "variant": m["variant"]}
+    return {**e, "strokes": mypaint_strokes(e["actions"], m), "variant": m["variant"]}
 
 
 def paint_world_model_strokes(held_out_canvas_episodes: dict[str, Any], default_painter: dict[str, Any],

@@ -8,9 +8,8 @@ import numpy as np
 
 from painting_dreams.episodes import Episodes
 from painting_dreams.episodes.split import saved_split
-from painting_dreams.evaluation.blending import blending_errors, composite_episodes
+from painting_dreams.evaluation.blending import blending_errors, composite_episodes, mypaint_strokes
 from painting_dreams.paint.libmypaint import brush_digest, find_brush
-from painting_dreams.paint.replay import play
 from painting_dreams.world_model.stroke_model import StrokeModel
 from painting_dreams.world_model.training import train_stroke_model
 
@@ -34,8 +33,7 @@ def check_compositing(canvas_episodes: Episodes, episode_split: dict, world: dic
         raise ValueError(f"the {world['name']} canvas episodes were painted with {manifest.get('brush')!r} but the "
                          f"world's brush is {world['brush']!r}: rerun the episodes pipeline (kedro run --pipeline "
                          f"episodes --namespaces {world['name']})")
-    strokes = play(episodes["actions"], manifest["variant"], absolute=False, stroke_mode=True, width=manifest["width"],
-                   height=manifest["height"], brush=manifest["brush"]).strokes
+    strokes = mypaint_strokes(episodes["actions"], manifest)
     errors = blending_errors(composite_episodes(strokes, episodes["actions"], manifest["variant"], "alpha_over"),
                              episodes["canvases"])
     report = {"brush": world["brush"], "episodes": int(len(episodes["actions"])),
