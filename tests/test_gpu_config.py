@@ -18,7 +18,7 @@ def test_the_gpu_env_trains_every_run_at_the_seed_scale_beside_the_full_results(
     assert set(gpu["runs"]) == set(base["runs"]) and set(gpu["worlds"]) == set(base["worlds"])
     for name, run in gpu["runs"].items():
         assert run["training"]["batch_size"] == 64, name
-        assert run["training"]["steps"] == SEED_STEPS.get(name, 6000), name  # media runs: fine-tuned from celeba_50
+        assert run["training"]["steps"] == SEED_STEPS.get(name, 6000), name  # media and round runs: fine-tuned
         assert run["training"]["strokes"] == base["runs"][name]["training"]["strokes"], name  # only scale changes
         assert run["run_dir"] == f"data/gpu/06_models/agent/{name}", name
     for name, world in gpu["worlds"].items():
@@ -35,7 +35,7 @@ def test_dvc_finds_a_block_for_every_entry_in_the_env_inventory(project_root, en
     for section in SECTIONS:
         assert set(other[section]) == set(base[section]), (env, section)
     dvc = (project_root / "dvc.yaml").read_text()
-    assert "${kedro.conf}/inventory.yml" not in dvc and dvc.count("${kedro.inventory}:") == 3  # data_prep, stroke_model, agent
+    assert "${kedro.conf}/inventory.yml" not in dvc and dvc.count("${kedro.inventory}:") == 4  # data_prep, stroke_model, rounds, agent
     params = yaml.safe_load((project_root / "params.yaml").read_text())["kedro"]
     assert params == {"env": "local", "conf": "conf/base", "inventory": "conf/base/inventory.yml", "out": "data"}
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from painting_dreams.paint.actions import VARIANTS
 
-SECTIONS = ("worlds", "datasets", "runs")
+SECTIONS = ("worlds", "datasets", "runs", "rounds")
 READERS = {  # reader kind -> the preparations it can feed
     "idx": ("digits",),            # IDX image files (MNIST's), gzipped or not
     "glyph_npz": ("digits",),      # .npz files with one uint8 array (N, H, W) under arr_0 (KMNIST's)
@@ -36,6 +36,8 @@ WORLD_OPTIONAL = ("stroke_model",)  # overrides of stroke_model.training for thi
 DATASET_KEYS = ("reader", "preparation", "max_train", "max_test", "licence")
 DATASET_OPTIONAL = ("test_fraction",)   # image_folder: the share of images held out for the test split
 DERIVED_RUN_KEYS = ("name", "layout", "brush", "preparation")  # filled in here, never written by hand
+ROUND_KEYS = ("world", "start", "painters")
+ROUND_OPTIONAL = ("images", "held_out_images", "refine", "seed", "training", "score_images", "max_random_episodes")  # over round_defaults
 CANVAS_SIZE = 64  # what the stroke model paints
 
 
@@ -115,16 +117,48 @@ def check_dataset(name: str, block: Any) -> dict:
     return {**dataset, "preparation": preparation, "name": name}
 
 
-def check_run(name: str, block: Any, worlds: Mapping[str, dict], datasets: Mapping[str, dict], out: str) -> dict:
+def check_round(name: str, block: Any, worlds: Mapping[str, dict], rounds: Mapping[str, Any]) -> dict:
+    """A world-model round's block with its ``name`` and its world's ``layout`` and ``brush`` (see
+    :mod:`painting_dreams.rounds`). Its painters are shipped painters' names, checked when it runs."""
+    where = f"rounds.{name} in conf's inventory.yml"
+    entry = _keys(block, where, ROUND_KEYS, ROUND_OPTIONAL)
+    if name in worlds:
+        raise InventoryError(f"{where}: {name!r} is also a world; a round's name must differ from every world's")
+    if entry["world"] not in worlds:
+        raise InventoryError(f"{where}: world is {entry['world']!r}, which is not in worlds "
+                             f"({', '.join(worlds) or 'none declared'}): its brush paints the round's strokes")
+    start = entry["start"]
+    start_world = start if start in worlds else (rounds[start]["world"] if isinstance(rounds.get(start), Mapping)
+                                                 and start != name else None)
+    if start_world is None:
+        raise InventoryError(f"{where}: start is {start!r}; give the world whose stroke model it goes on training "
+                             f"({entry['world']}) or an earlier round of that world")
+    if start_world != entry["world"]:
+        raise InventoryError(f"{where}: start {start!r} is a stroke model of the {start_world} world, not of "
+                             f"{entry['world']!r}: a round goes on training a stroke model of its own world")
+    painters = entry["painters"]
+    if (not isinstance(painters, list) or not painters
+            or not all(isinstance(p, str) and p for p in painters) or len(set(painters)) != len(painters)):
+        raise InventoryError(f"{where}: painters is {painters!r}; give a list of shipped painters' names "
+                             "(`painting-dreams models`), each once, that paint in this world")
+    world = worlds[entry["world"]]
+    return {**entry, "name": name, "layout": world["layout"], "brush": world["brush"]}
+
+
+def check_run(name: str, block: Any, worlds: Mapping[str, dict], datasets: Mapping[str, dict], out: str,
+              rounds: Mapping[str, dict] | None = None) -> dict:
     """A run's block with its ``name``, ``run_dir``, and its world's ``layout`` and ``brush`` and its dataset's
-    ``preparation`` filled in. Its agent settings are checked by :class:`~painting_dreams.agent.runs.AgentRun`."""
+    ``preparation`` filled in. Its ``world`` may also be a round (its stroke model is the round's, its layout and
+    brush the round's world's). Its agent settings are checked by :class:`~painting_dreams.agent.runs.AgentRun`."""
     where = f"runs.{name} in conf's inventory.yml"
     if not isinstance(block, Mapping):
         raise InventoryError(f"{where} is {block!r}: it must be a block naming its dataset and world")
     derived = sorted(set(block) & set(DERIVED_RUN_KEYS))
     if derived:
         raise InventoryError(f"{where} sets {derived}: these follow from its world and dataset; remove them")
-    for section, key, known in (("datasets", "dataset", datasets), ("worlds", "world", worlds)):
+    in_worlds = "worlds or rounds" if rounds else "worlds"
+    worlds = {**worlds, **(rounds or {})}
+    for section, key, known in (("datasets", "dataset", datasets), (in_worlds, "world", worlds)):
         if key not in block:
             raise InventoryError(f"{where} lacks {key!r}: every run names one of the {section} "
                                  f"({', '.join(known) or 'none declared'})")
@@ -150,5 +184,12 @@ def complete_inventory(inventory: Mapping[str, Any], out: str) -> dict[str, dict
         sections[section] = dict(entries)
     worlds = {name: check_world(name, block) for name, block in sections["worlds"].items()}
     datasets = {name: check_dataset(name, block) for name, block in sections["datasets"].items()}
-    runs = {name: check_run(name, block, worlds, datasets, out) for name, block in sections["runs"].items()}
-    return {"worlds": worlds, "datasets": datasets, "runs": runs}
+    rounds = {name: check_round(name, block, worlds, sections["rounds"]) for name, block in sections["rounds"].items()}
+    runs = {name: check_run(name, block, worlds, datasets, out, rounds) for name, block in sections["runs"].items()}
+    return {"worlds": worlds, "datasets": datasets, "runs": runs, "rounds": rounds}
+
+
+def world_of(name: str, inventory: Mapping[str, Any]) -> str:
+    """The world whose brush and random episodes ``name`` (a world or a round) paints with."""
+    rounds = inventory.get("rounds") or {}
+    return rounds[name]["world"] if name in rounds else name
