@@ -59,6 +59,7 @@ def main() -> None:
     import painting_dreams.world_model.stroke_model  # noqa: F401
     from painting_dreams.agent.runs import AgentRun
     from painting_dreams.config_loader import InventoryConfigLoader
+    from painting_dreams.inventory import world_of
     from painting_dreams.evaluation.paint_and_score import paint_and_score
     from painting_dreams.paint.libmypaint import brush_digest, medium_of
     from painting_dreams.shipped import sha256_of
@@ -79,7 +80,9 @@ def main() -> None:
     for name in args.names.split(","):
         source = sources.get(name, name)
         run, painter_run = AgentRun.named(config, name), AgentRun.named(config, source)  # the name's, the policy's
-        dataset, variant, world, strokes, params = run.dataset, run.variant, run.world, run.strokes, painter_run.params
+        dataset, variant, strokes, params = run.dataset, run.variant, run.strokes, painter_run.params
+        world = painter_run.world  # the policy's: a world, or a round whose stroke model it trained with
+        earlier = earlier_training(name, source, params.get("init_policy"))
         run_dir = ROOT / painter_run.run_dir
         history = pd.read_csv(ROOT / f"data/07_model_output/agent/{source}_history.csv")
         shutil.copy2(run_dir / "policy.keras", SHIPPED / f"{source}.keras")
@@ -115,6 +118,10 @@ def main() -> None:
             "training_parameters": {**params["training"], "steps": int(history["step"].max())},  # steps trained
             "steps": int(history["step"].max()),
             "training_minutes": round(float(history["seconds"].sum()) / 60, 1),
+            # a policy fine-tuned from a shipped painter: that painter's training before, and the sum
+            **({"fine_tuned_from": earlier,
+                "training_minutes_total": round(earlier["training_minutes"] + float(history["seconds"].sum()) / 60, 1)}
+               if earlier else {}),
             "machine": args.machine,
             "test_mse": {"real": round(float(scores["mse_target_real"].mean()), 5),
                          "real_std": round(float(scores["mse_target_real"].std(ddof=0)), 5),
@@ -124,7 +131,7 @@ def main() -> None:
             "test_mse_modes": modes,  # the best mode with refinement, on the first test images
             "medium": medium_of(run.brush),
             "init_policy": params.get("init_policy"),  # the policy it was fine-tuned from (null: from scratch)
-            "stroke_model_fidelity": stroke_model_fidelity(world, SHIPPED / stroke_model),
+            "stroke_model_fidelity": stroke_model_fidelity(world_of(world, config), SHIPPED / stroke_model),
             "date": datetime.date.today().isoformat(),
             "licence": config["datasets"][dataset]["licence"],
             "files_sha256": {file: sha256_of(SHIPPED / file) for file in (f"{source}.keras", stroke_model)},
@@ -133,6 +140,27 @@ def main() -> None:
         print(f"{name}: {source}.keras, {strokes} strokes, real {card['test_mse']['real']:.4f}, dream "
               f"{card['test_mse']['dream']:.4f}" + "".join(f", {m['mode']}: real {m['mse_real_mean']:.4f}" for m in modes.values())
               + f" on {len(test)} test images ({time.perf_counter() - started:.0f} s)")
+
+
+def earlier_training(name: str, source: str, init_policy: str | None) -> dict | None:
+    """What the shipped painter ``init_policy`` had been trained for before ``source`` went on from it (read from
+    its card before it is replaced; kept from ``name``'s card when ``source`` ships again), or None."""
+    card_path = SHIPPED / "cards" / f"{name}.json"
+    if card_path.is_file():
+        card = json.loads(card_path.read_text())
+        if card.get("policy") == f"{source}.keras" and "fine_tuned_from" in card:
+            return card["fine_tuned_from"]
+    init_card = SHIPPED / "cards" / f"{init_policy}.json"
+    if not init_policy or not init_card.is_file():
+        return None
+    card = json.loads(init_card.read_text())
+    if card.get("policy") == f"{source}.keras" and "fine_tuned_from" in card:  # shipped from source already
+        return card["fine_tuned_from"]
+    if "fine_tuned_from" in card:  # media runs are fine-tuned already: count from the start
+        minutes = card["training_minutes_total"]
+    else:
+        minutes = card["training_minutes"]
+    return {"painter": init_policy, "policy": card["policy"], "steps": card["steps"], "training_minutes": minutes}
 
 
 def refined_here(policy, painter, targets, strokes: int, k: int, fixed_fields: dict, open_loop: float) -> dict:
