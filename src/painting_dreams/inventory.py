@@ -1,4 +1,4 @@
-"""The inventory: the worlds, datasets and runs a project declares in ``conf/<env>/inventory.yml``.
+"""The inventory: the worlds, datasets, runs and rounds a project declares in ``conf/<env>/inventory.yml``.
 
 * a **world** is a medium the world models learn: an action layout (``mnist`` or ``color``, see
   :mod:`painting_dreams.paint.actions`), a MyPaint brush (an installed name or a ``.myb`` path), a
@@ -6,12 +6,15 @@
 * a **dataset** is an image set: a reader kind (:data:`READERS`), its preparation (how an image becomes
   a target: ``digits``, ``faces`` or ``pictures``, stored with every painter so that ``evaluate`` and
   ``paint`` prepare images as training did) and caps on its splits;
-* a **run** is a painter: a dataset painted in a world, with its own settings over ``agent.defaults``.
+* a **run** is a painter: a dataset painted in a world, with its own settings over ``agent.defaults``;
+* a **round** is a world-model round (:mod:`painting_dreams.rounds`): a world's stroke model (``start``: the
+  world's, or an earlier round's) taught the strokes its shipped ``painters`` paint. A run's world may be
+  a round: it trains with the round's stroke model and paints with the round's world's layout and brush.
 
-Each entry's key is its name. :func:`complete_inventory` checks the three sections and fills in what
+Each entry's key is its name. :func:`complete_inventory` checks the four sections and fills in what
 follows from them, so that every node sees a whole entry: each entry's ``name``; a run's ``run_dir``
 (``<out>/06_models/agent/<name>`` unless given) and, from its world and dataset, ``layout``, ``brush``
-and ``preparation``. Plain Python, no Kedro: :class:`painting_dreams.config_loader.InventoryConfigLoader`
+and ``preparation``; a round's ``layout`` and ``brush``. Plain Python, no Kedro: :class:`painting_dreams.config_loader.InventoryConfigLoader`
 calls it when Kedro loads the parameters.
 """
 
