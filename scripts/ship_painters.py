@@ -140,6 +140,19 @@ def main() -> None:
         print(f"{name}: {source}.keras, {strokes} strokes, real {card['test_mse']['real']:.4f}, dream "
               f"{card['test_mse']['dream']:.4f}" + "".join(f", {m['mode']}: real {m['mse_real_mean']:.4f}" for m in modes.values())
               + f" on {len(test)} test images ({time.perf_counter() - started:.0f} s)")
+    remove_unused_models()
+
+
+def remove_unused_models() -> None:
+    """Delete the shipped .keras files no card names any more (a painter shipped again from another run)."""
+    used = set()
+    for path in (SHIPPED / "cards").glob("*.json"):
+        card = json.loads(path.read_text())
+        used |= {card["policy"], card["stroke_model"]}
+    for path in SHIPPED.glob("*.keras"):
+        if path.name not in used:
+            path.unlink()
+            print(f"removed {path.name}: no card paints with it")
 
 
 def earlier_training(name: str, source: str, init_policy: str | None) -> dict | None:
