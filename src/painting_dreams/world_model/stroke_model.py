@@ -30,6 +30,7 @@ from painting_dreams.paint.strokes import RAMP_FRACTION
 
 IMAGE_SIZE = 64
 PIXEL_FEATURES = 6  # distance, squared distance, pressure ramp, position along curve, pen speed, 1
+DISTANCE_SCALE = 4.0  # pixels per unit of the distance feature (feature 0 is distance / DISTANCE_SCALE)
 
 
 def quadratic_curve_points(starts, ends, controls, points: int):
@@ -96,7 +97,7 @@ def curve_features(pixels, curve):
     """
     distance, u, segment_length = nearest_on_polyline(pixels, curve)  # (B, P) each
     speed = segment_length * (ops.shape(curve)[1] - 1) / IMAGE_SIZE  # curve length per unit u / width
-    scaled = distance / 4.0
+    scaled = distance / DISTANCE_SCALE
     return ops.stack([scaled, ops.square(scaled), pressure_ramp(u), u, speed, ops.ones_like(u)], axis=-1)
 
 
@@ -140,25 +141,27 @@ class StrokeModel(keras.Model):
         self.built = True  # every weight exists now: saving and loading need no sample call
 
     def call(self, inputs):
-        starts, actions = inputs
+        features, weights = self.pixel_features(*inputs)
+        rgba = self.pixel_rgba(ops.einsum("bpf,bfu->bpu", features, weights))  # (B, P, 4)
+        return ops.reshape(rgba, (-1, IMAGE_SIZE, IMAGE_SIZE, 4))
+
+    def pixel_features(self, starts, actions):
+        """Every pixel's curve features ``(B, P, F)`` and the first layer ``(B, F, U)`` the brush fields make."""
         scale = float(IMAGE_SIZE)
         ends, controls, brush = actions[:, 0:2] * scale, actions[:, 2:4] * scale, actions[:, 4:]
         curve = quadratic_curve_points(starts * scale, ends, controls, self.curve_points)  # (B, K, 2)
-
-        features = curve_features(self.pixels, curve)  # (B, P, F)
-
-        # The brush makes the first layer of the per-pixel MLP.
+        features = curve_features(self.pixels, curve)
         length = ops.sum(ops.sqrt(ops.sum(ops.square(curve[:, 1:] - curve[:, :-1]), -1) + 1e-6), -1) / scale
         embedding = self.brush(ops.concatenate([brush, length[:, None]], axis=-1))
         weights = ops.reshape(self.first_weights(embedding), (-1, PIXEL_FEATURES, self.pixel_units))
-        x = ops.relu(ops.einsum("bpf,bfu->bpu", features, weights))
-        x = self.hidden(x)
-        logits = self.rgba(x)  # (B, P, 4)
+        return features, weights
 
+    def pixel_rgba(self, first):
+        """Premultiplied RGBA ``(..., 4)`` of pixels from their first layer's pre-activations ``(..., U)``."""
+        logits = self.rgba(self.hidden(ops.relu(first)))
         alpha = ops.sigmoid(logits[..., :1])
         colour = ops.sigmoid(logits[..., 1:])
-        rgba = ops.concatenate([colour * alpha, alpha], axis=-1)
-        return ops.reshape(rgba, (-1, IMAGE_SIZE, IMAGE_SIZE, 4))
+        return ops.concatenate([colour * alpha, alpha], axis=-1)
 
     def get_config(self):
         return {
