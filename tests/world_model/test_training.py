@@ -70,3 +70,20 @@ def test_an_unknown_stroke_model_architecture_is_named():
     with pytest.raises(ValueError, match=r"unknown stroke-model architecture 'unet': choose one of curve_mlp"):
         train_stroke_model(np.zeros((1, 2, 64, 64, 4), np.uint8), np.zeros((1, 2, 7), np.float32),
                            np.zeros((1, 2, 2), np.float32), np.ones((1, 2), bool), params, progress=False)
+
+
+def test_a_stroke_model_key_of_no_architecture_is_refused_naming_it():
+    params = training_params("stroke_model", variant="mnist", brush=BRUSH, brush_sha256=None, reach_pixel_base=4.0)
+    with pytest.raises(ValueError, match=r"unknown stroke_model training params \['reach_pixel_base'\]: neither a common "
+                                         r"key .* nor a setting of an architecture \(curve_mlp: curve_points, .*; "
+                                         r"reach_mlp: .*reach_pixels_base"):
+        train_stroke_model(np.zeros((1, 2, 64, 64, 4), np.uint8), np.zeros((1, 2, 7), np.float32),
+                           np.zeros((1, 2, 2), np.float32), np.ones((1, 2), bool), params, progress=False)
+
+
+def test_the_chosen_architectures_settings_must_all_be_there():
+    params = training_params("stroke_model", variant="mnist", brush=BRUSH, brush_sha256=None, architecture="reach_mlp")
+    del params["reach_pixels_per_size"]
+    with pytest.raises(ValueError, match=r"training params \['reach_pixels_per_size'\] are missing"):
+        train_stroke_model(np.zeros((1, 2, 64, 64, 4), np.uint8), np.zeros((1, 2, 7), np.float32),
+                           np.zeros((1, 2, 2), np.float32), np.ones((1, 2), bool), params, progress=False)

@@ -5,7 +5,8 @@ paints through a :class:`~.stroke_renderers.Painter` (a stroke renderer) and put
 :mod:`.compositors`. How good they are against real MyPaint is measured in
 :mod:`painting_dreams.evaluation` (:mod:`~painting_dreams.evaluation.world_models`,
 :mod:`~painting_dreams.evaluation.blending`). From :mod:`painting_dreams.paint` it needs only the
-action layout and the stroke geometry.
+action layout and the stroke geometry. Importing it (or any module of it) registers both stroke-model
+classes with Keras (:class:`StrokeModel`, :class:`ReachModel`), so either's ``.keras`` file loads.
 """
 
 from painting_dreams.world_model.compositors import (
@@ -17,6 +18,7 @@ from painting_dreams.world_model.compositors import (
     premultiplied_over_white,
 )
 from painting_dreams.world_model.mdn_rnn import MDNRNN, mixture_mean
+from painting_dreams.world_model.reach_model import ReachModel
 from painting_dreams.world_model.stroke_renderers import Painter, StrokeModelPainter, WorldModelsPainter
 from painting_dreams.world_model.stroke_model import StrokeModel
 from painting_dreams.world_model.vae import ConvVAE
@@ -26,6 +28,7 @@ __all__ = [
     "ConvVAE",
     "MDNRNN",
     "Painter",
+    "ReachModel",
     "StrokeModel",
     "StrokeModelPainter",
     "WorldModelsPainter",

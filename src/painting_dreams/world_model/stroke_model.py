@@ -30,6 +30,7 @@ from painting_dreams.paint.strokes import RAMP_FRACTION
 
 IMAGE_SIZE = 64
 PIXEL_FEATURES = 6  # distance, squared distance, pressure ramp, position along curve, pen speed, 1
+DISTANCE_SCALE = 4.0  # pixels per unit of the distance feature (feature 0 is distance / DISTANCE_SCALE)
 
 
 def quadratic_curve_points(starts, ends, controls, points: int):
@@ -59,13 +60,14 @@ def pixel_centres(size: int = IMAGE_SIZE):
 def nearest_on_polyline(pixels, curve):
     """Distance from each pixel to a polyline and where on it the nearest point lies.
 
-    ``pixels`` ``(P, 2)``, ``curve`` ``(B, K, 2)`` -> ``distance`` ``(B, P)`` in pixel units,
-    ``u`` ``(B, P)`` in [0, 1] along the curve and ``segment_length`` ``(B, P)`` of the nearest
-    segment. The nearest segment is chosen without gradient; the returned values are
+    ``pixels`` ``(P, 2)`` (or ``(B, P, 2)``: each stroke its own), ``curve`` ``(B, K, 2)`` -> ``distance``
+    ``(B, P)`` in pixel units, ``u`` ``(B, P)`` in [0, 1] along the curve and ``segment_length`` ``(B, P)``
+    of the nearest segment. The nearest segment is chosen without gradient; the returned values are
     differentiable in the curve.
     """
     segments = ops.shape(curve)[1] - 1
     a, b = curve[:, :-1], curve[:, 1:]  # (B, S, 2)
+    pixels = pixels if len(pixels.shape) == 3 else pixels[None]  # (B or 1, P, 2)
 
     def project(a, b, p):
         ab, ap = b - a, p - a
@@ -74,13 +76,13 @@ def nearest_on_polyline(pixels, curve):
 
     # Which segment is nearest: (B, P, S) without gradient.
     a0, b0 = ops.stop_gradient(a)[:, None], ops.stop_gradient(b)[:, None]
-    _, squared = project(a0, b0, pixels[None, :, None, :])
+    _, squared = project(a0, b0, pixels[:, :, None, :])
     nearest = tf.argmin(squared, axis=-1, output_type=tf.int32)  # (B, P)
 
     # Distance to that segment, with gradient: (B, P). A batched gather: its gradient is 2-3x
     # cheaper under XLA than that of ops.take_along_axis.
     a_near, b_near = tf.gather(a, nearest, batch_dims=1), tf.gather(b, nearest, batch_dims=1)
-    t, squared = project(a_near, b_near, pixels[None])
+    t, squared = project(a_near, b_near, pixels)
     distance = ops.sqrt(squared + 1e-6)
     u = (ops.cast(nearest, "float32") + t) / ops.cast(segments, "float32")
     segment_length = ops.sqrt(ops.sum(ops.square(b_near - a_near), -1) + 1e-6)
@@ -89,14 +91,15 @@ def nearest_on_polyline(pixels, curve):
 
 @tf.function(jit_compile=True)
 def curve_features(pixels, curve):
-    """``(B, P, PIXEL_FEATURES)`` per-pixel features of a curve ``(B, K, 2)`` in pixel units.
+    """``(B, P, PIXEL_FEATURES)`` per-pixel features of a curve ``(B, K, 2)`` at ``pixels`` ``(P, 2)`` or ``(B, P, 2)``,
+    in pixel units.
 
     Compiled with XLA: the chain of small elementwise ops over (batch, pixels, segments) is
     memory-bound, and fusing it makes the stroke model ~20x faster on a CPU.
     """
     distance, u, segment_length = nearest_on_polyline(pixels, curve)  # (B, P) each
     speed = segment_length * (ops.shape(curve)[1] - 1) / IMAGE_SIZE  # curve length per unit u / width
-    scaled = distance / 4.0
+    scaled = distance / DISTANCE_SCALE
     return ops.stack([scaled, ops.square(scaled), pressure_ramp(u), u, speed, ops.ones_like(u)], axis=-1)
 
 
@@ -140,25 +143,26 @@ class StrokeModel(keras.Model):
         self.built = True  # every weight exists now: saving and loading need no sample call
 
     def call(self, inputs):
-        starts, actions = inputs
+        curve, weights = self.curve_and_first_layer(*inputs)
+        features = curve_features(self.pixels, curve)  # (B, P, F)
+        rgba = self.pixel_rgba(ops.einsum("bpf,bfu->bpu", features, weights))  # (B, P, 4)
+        return ops.reshape(rgba, (-1, IMAGE_SIZE, IMAGE_SIZE, 4))
+
+    def curve_and_first_layer(self, starts, actions):
+        """The stroke's polyline ``(B, K, 2)`` in pixels and the first layer ``(B, F, U)`` its brush fields make."""
         scale = float(IMAGE_SIZE)
         ends, controls, brush = actions[:, 0:2] * scale, actions[:, 2:4] * scale, actions[:, 4:]
-        curve = quadratic_curve_points(starts * scale, ends, controls, self.curve_points)  # (B, K, 2)
-
-        features = curve_features(self.pixels, curve)  # (B, P, F)
-
-        # The brush makes the first layer of the per-pixel MLP.
+        curve = quadratic_curve_points(starts * scale, ends, controls, self.curve_points)
         length = ops.sum(ops.sqrt(ops.sum(ops.square(curve[:, 1:] - curve[:, :-1]), -1) + 1e-6), -1) / scale
         embedding = self.brush(ops.concatenate([brush, length[:, None]], axis=-1))
-        weights = ops.reshape(self.first_weights(embedding), (-1, PIXEL_FEATURES, self.pixel_units))
-        x = ops.relu(ops.einsum("bpf,bfu->bpu", features, weights))
-        x = self.hidden(x)
-        logits = self.rgba(x)  # (B, P, 4)
+        return curve, ops.reshape(self.first_weights(embedding), (-1, PIXEL_FEATURES, self.pixel_units))
 
+    def pixel_rgba(self, first):
+        """Premultiplied RGBA ``(..., 4)`` of pixels from their first layer's pre-activations ``(..., U)``."""
+        logits = self.rgba(self.hidden(ops.relu(first)))
         alpha = ops.sigmoid(logits[..., :1])
         colour = ops.sigmoid(logits[..., 1:])
-        rgba = ops.concatenate([colour * alpha, alpha], axis=-1)
-        return ops.reshape(rgba, (-1, IMAGE_SIZE, IMAGE_SIZE, 4))
+        return ops.concatenate([colour * alpha, alpha], axis=-1)
 
     def get_config(self):
         return {

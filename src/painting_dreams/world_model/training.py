@@ -8,7 +8,8 @@ when one is given, and returns ``(model, history)``. ``history`` maps each loss 
 ``params`` holds every key of the model's ``training`` block in ``conf/base/parameters_<model>.yml``
 (``vae``, ``rnn``, ``stroke_model``), which says what each does; none has a default here, so conf is
 the one place they are set (the stroke model's ``variant``, ``brush`` and ``brush_sha256`` come from its
-episodes; its ``architecture`` names an entry of :mod:`painting_dreams.world_model.architectures`).
+episodes; its ``architecture`` names an entry of :mod:`painting_dreams.world_model.architectures`, and the
+block holds the settings of every architecture, of which the chosen one's are used).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from painting_dreams.devices import tensorflow_devices
 from painting_dreams.parameters import checked_block
 from painting_dreams.world_model.mdn_rnn import MDNRNN, mdn_rnn_loss
 from painting_dreams.world_model.stroke_data import stroke_examples
-from painting_dreams.world_model.architectures import architecture, build_stroke_model
+from painting_dreams.world_model.architectures import ARCHITECTURE_SETTINGS, ARCHITECTURES, architecture, build_stroke_model
 from painting_dreams.world_model.stroke_model import StrokeModel, stroke_model_loss
 from painting_dreams.world_model.vae import ConvVAE, vae_loss
 
@@ -187,12 +188,25 @@ def train_mdn_rnn(mu: np.ndarray, logvar: np.ndarray, actions: np.ndarray, param
     return rnn, history
 
 
+def _chosen_settings(params: dict, settings: tuple[str, ...]) -> dict:
+    """``params`` without the settings of the architectures not chosen (the training block holds every one's);
+    a key that is neither a common key nor any architecture's setting is refused, naming it."""
+    unknown = sorted(set(params) - {*STROKE_MODEL_COMMON_KEYS, *ARCHITECTURE_SETTINGS})
+    if unknown:
+        raise ValueError(f"unknown stroke_model training params {unknown}: neither a common key "
+                         f"({', '.join(STROKE_MODEL_COMMON_KEYS)}) nor a setting of an architecture ("
+                         + "; ".join(f"{name}: {', '.join(a.settings)}" for name, a in ARCHITECTURES.items())
+                         + ") in painting_dreams.world_model.architectures")
+    return {key: value for key, value in params.items() if key in STROKE_MODEL_COMMON_KEYS or key in settings}
+
+
 def train_stroke_model(strokes: np.ndarray, actions: np.ndarray, starts: np.ndarray, painted: np.ndarray,
                        params: dict, log_dir: str | None = None,
                        progress: bool = True) -> tuple[StrokeModel, dict]:
     """Train the stroke model on the drawable strokes of ``(N, T, ...)`` stroke episodes."""
     chosen = architecture(params.get("architecture", ""))
-    params = _checked(params, (*STROKE_MODEL_COMMON_KEYS, *chosen.settings), "stroke_model")
+    params = _checked(_chosen_settings(params, chosen.settings), (*STROKE_MODEL_COMMON_KEYS, *chosen.settings),
+                      "stroke_model")
     arrays = (np.asarray(strokes), np.asarray(actions), np.asarray(starts), np.asarray(painted))
     train, validation = split_validation(arrays, params["validation_fraction"], params["seed"])
 

@@ -13,6 +13,7 @@ from painting_dreams.episodes import EpisodeSpec, EpisodeStream
 from painting_dreams.paint.libmypaint import find_brush
 from painting_dreams.pipelines.stroke_model import create_pipeline
 from painting_dreams.pipelines.stroke_model.nodes import check_compositing, train_episode_stroke_model
+from painting_dreams.world_model.reach_model import ReachModel
 from painting_dreams.world_model.stroke_model import StrokeModel
 from tests.conftest import BRUSH
 from tests.pipelines.world_model_catalog import assert_catalog_declares, tiny_parameters, world_model_catalog
@@ -82,6 +83,13 @@ def test_a_worlds_stroke_model_block_chooses_its_own_settings(small_episodes, tm
                                                 parameters["stroke_model"])
     assert model.get_config()["pixel_units"] == 8 and len(history["loss"]) == 1  # the world's, over the shared block
     assert parameters["stroke_model"]["training"]["pixel_units"] != 8
+    reach = {**parameters["worlds"]["mnist"], "stroke_model": {"architecture": "reach_mlp", "epochs": 1}}
+    model, history = train_episode_stroke_model(episodes, split, reach, parameters["world_model"],
+                                                parameters["stroke_model"])
+    assert type(model) is ReachModel and len(history["loss"]) == 1  # its reach settings from the shared block
+    assert model.get_config()["reach_pixels_base"] == parameters["stroke_model"]["training"]["reach_pixels_base"]
+    catalog["mnist.stroke_model"].save(model)  # where the agent reads it, loaded as the architecture it is
+    assert type(catalog["mnist.stroke_model"].load()) is ReachModel
     typo = {**parameters["worlds"]["mnist"], "stroke_model": {"pixel_unit": 8}}
     with pytest.raises(ValueError, match=r"pixel_unit"):
         train_episode_stroke_model(episodes, split, typo, parameters["world_model"], parameters["stroke_model"])
