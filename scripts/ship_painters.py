@@ -103,7 +103,8 @@ def main() -> None:
             modes = {"refined": refined_here(policy, painter, test[:n], strokes, k, painter_run.fixed_fields,
                                              float(scores["mse_target_real"][:n].mean()))}
         card = {
-            "name": name, "strokes": strokes, "variant": variant, "world": world, "brush": run.brush,
+            "name": name, "strokes": strokes, "variant": variant, "world": world_of(world, config), "brush": run.brush,
+            **({"stroke_model_round": world} if world != world_of(world, config) else {}),  # trained in a round's dream
             "brush_sha256": brush_digest(run.brush),
             "policy": f"{source}.keras", "stroke_model": stroke_model,
             "compositor": params["compositor"], "discrete_actions": params["discrete_actions"],

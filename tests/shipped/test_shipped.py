@@ -30,6 +30,9 @@ def test_the_five_painters_ship_with_cards_and_load_in_safe_mode():
         assert card["strokes"] == int(name.rsplit("_", 1)[1]) and card["variant"] == ("mnist" if name == "mnist_8" else "color")
         assert 0 < card["test_mse"]["dream"] < card["test_mse"]["real"] < 0.05 and card["steps"] > 1000
         assert card["licence"] and card["date"] and card["training_minutes"] > 0
+        if "fine_tuned_from" in card:  # trained on from a shipped painter: the minutes of both, within two hours
+            earlier = card["fine_tuned_from"]
+            assert card["training_minutes_total"] == round(earlier["training_minutes"] + card["training_minutes"], 1) <= 120
         assert (card["world"], card["brush"]) == (card["variant"], BRUSH)  # the bundled worlds' dry brush
         assert card["brush_sha256"] == hashlib.sha256(find_brush(BRUSH).read_bytes()).hexdigest()  # as installed
         painter = load(name)
@@ -37,7 +40,8 @@ def test_the_five_painters_ship_with_cards_and_load_in_safe_mode():
         assert painter.painter.real_brush() == BRUSH
         assert set(card["files_sha256"]) == {card["policy"], card["stroke_model"]}  # checked when loaded
         digest = hashlib.sha256((HERE / card["stroke_model"]).read_bytes()).hexdigest()
-        assert card["stroke_model"] == f"{card['world']}_stroke_model_{digest[:12]}.keras"  # named by content: shipping
+        trained_in = card.get("stroke_model_round", card["world"])  # a round's stroke model, or its world's
+        assert card["stroke_model"] == f"{trained_in}_stroke_model_{digest[:12]}.keras"  # named by content: shipping
         # one painter with another stroke model adds a file and never replaces the one other painters paint with
     assert shipped["celeba_30"]["policy"] == shipped["celeba_50"]["policy"]  # one agent, two stroke counts
     assert sum(p.stat().st_size for p in HERE.glob("*.keras")) < 40e6
