@@ -51,9 +51,12 @@ def test_every_run_in_conf_states_its_dataset_and_world(conf_params):
         "celeba_15": ("celeba", "color", "color", 15), "celeba_30": ("celeba", "color", "color", 30),
         "celeba_50": ("celeba", "color", "color", 50), "celeba_50_pen": ("celeba", "pen", "color", 50),
         "celeba_50_charcoal": ("celeba", "charcoal", "color", 50),
-        "celeba_50_impressionism": ("celeba", "impressionism", "color", 50)}
+        "celeba_50_impressionism": ("celeba", "impressionism", "color", 50),
+        "kmnist_15_r1": ("kmnist", "color_r1", "color", 15), "celeba_15_r1": ("celeba", "color_r1", "color", 15),
+        "celeba_50_r1": ("celeba", "color_r1", "color", 50), "mnist_8_r1": ("mnist", "mnist_r1", "mnist", 8)}
     assert list(runs) == list(conf_params["runs"])  # conf's order
-    assert all(run.brush == conf_params["worlds"][run.world]["brush"] for run in runs.values())
+    worlds = {**conf_params["worlds"], **conf_params["rounds"]}  # a run in a round paints with its world's brush
+    assert all(run.brush == worlds[run.world]["brush"] for run in runs.values())
     assert {run.brush for run in runs.values()} == {BRUSH, "classic/pen", "classic/charcoal", "classic/impressionism"}
     assert runs["celeba_50_pen"].params["init_policy"] == "celeba_50"  # fine-tuned from the dry brush's policy
     assert all(run.preparation == conf_params["datasets"][run.dataset]["preparation"] for run in runs.values())
