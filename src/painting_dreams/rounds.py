@@ -120,17 +120,13 @@ def train_round_stroke_model(model, random: Mapping[str, np.ndarray], painted: M
     ``log_every_steps``, ``seed``."""
     import keras
 
-    from painting_dreams.world_model.stroke_model import stroke_model_loss
-    from painting_dreams.world_model.training import _unit, fit
+    from painting_dreams.world_model.training import fit, stroke_batch_loss
 
     arrays = mixture(random, painted, training["painted_copies"])
     keras.utils.set_random_seed(training["seed"])
-
-    def loss_fn(m, starts, actions, strokes):
-        return stroke_model_loss(m, starts, actions, _unit(strokes), training["alpha_weight"])
-
     params = {**training, "validation_fraction": 0.0}
-    history = fit(model, loss_fn, arrays, params, "round_stroke_model", None, log_dir, progress)
+    history = fit(model, stroke_batch_loss(training["alpha_weight"]), arrays, params, "round_stroke_model", None,
+                  log_dir, progress)
     painted_count = int((~np.asarray(painted["held_out"], bool)).sum())
     return {**history, "random_strokes": int(len(random["starts"])), "painted_strokes": painted_count,
             "mixture_strokes": int(len(arrays[0]))}

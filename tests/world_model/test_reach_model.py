@@ -12,6 +12,7 @@ from painting_dreams.world_model.stroke_model import StrokeModel, nearest_on_pol
 from painting_dreams.world_model.training import train_stroke_model
 from tests.conftest import BRUSH
 from tests.world_model.conftest import training_params
+from tests.world_model.test_stroke_model import assert_gradients_reach_every_field
 
 SMALL = {"curve_points": 9, "brush_units": 16, "pixel_units": 8}
 REACH = {"reach_pixels_base": 3.0, "reach_pixels_per_size": 10.0}
@@ -48,14 +49,7 @@ def test_transparent_beyond_the_reach_and_curve_mlps_stroke_within_it(variant):
 def test_gradients_from_pixels_reach_every_action_field_and_the_start(variant):
     model = ReachModel(variant, **SMALL, **REACH)
     starts, actions = (tf.constant(a) for a in random_strokes(variant, 8, seed=1))
-    with tf.GradientTape() as tape:
-        tape.watch([starts, actions])
-        pixels = tf.reduce_sum(tf.square(model((starts, actions)) - 0.3))
-    d_starts, d_actions = tape.gradient(pixels, [starts, actions])
-    per_field = np.abs(d_actions.numpy()).sum(axis=0)
-    dead = [f for f, g in zip(ActionLayout(variant).fields, per_field) if not g > 0]
-    assert not dead, f"no gradient reaches {dead}"
-    assert (np.abs(d_starts.numpy()).sum(axis=0) > 0).all()
+    assert_gradients_reach_every_field(model, variant, starts, actions)
 
 
 def test_a_batch_with_nothing_within_reach_is_blank():

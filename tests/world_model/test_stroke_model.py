@@ -58,6 +58,11 @@ def test_gradients_from_pixels_reach_every_action_field_and_the_start(variant):
     rng = np.random.default_rng(1)
     starts = tf.constant(rng.uniform(0.2, 0.8, (8, 2)).astype(np.float32))
     actions = tf.constant(rng.uniform(0.2, 0.8, (8, ActionLayout(variant).size)).astype(np.float32))
+    assert_gradients_reach_every_field(model, variant, starts, actions)
+
+
+def assert_gradients_reach_every_field(model, variant: str, starts, actions) -> None:
+    """A loss on ``model``'s pixels has a gradient in every action field and in both start coordinates."""
     with tf.GradientTape() as tape:
         tape.watch([starts, actions])
         pixels = tf.reduce_sum(tf.square(model((starts, actions)) - 0.3))

@@ -188,6 +188,16 @@ def train_mdn_rnn(mu: np.ndarray, logvar: np.ndarray, actions: np.ndarray, param
     return rnn, history
 
 
+def stroke_batch_loss(alpha_weight: float) -> Callable:
+    """``loss_fn(model, starts, actions, strokes)`` for :func:`fit`: :func:`stroke_model_loss` on uint8 or float
+    strokes."""
+
+    def loss_fn(model, starts, actions, strokes):
+        return stroke_model_loss(model, starts, actions, _unit(strokes), alpha_weight)
+
+    return loss_fn
+
+
 def _chosen_settings(params: dict, settings: tuple[str, ...]) -> dict:
     """``params`` without the settings of the architectures not chosen (the training block holds every one's);
     a key that is neither a common key nor any architecture's setting is refused, naming it."""
@@ -216,10 +226,8 @@ def train_stroke_model(strokes: np.ndarray, actions: np.ndarray, starts: np.ndar
         examples = stroke_examples(*episodes, variant=params["variant"])
         return examples["starts"], examples["actions"], examples["strokes"]
 
-    def loss_fn(model, starts, actions, strokes):
-        return stroke_model_loss(model, starts, actions, _unit(strokes), params["alpha_weight"])
-
     keras.utils.set_random_seed(params["seed"])
     model = build_stroke_model(params["architecture"], params["variant"], params["brush"], params["brush_sha256"], params)
-    history = fit(model, loss_fn, flat(train), params, "stroke_model", flat(validation), log_dir, progress)
+    history = fit(model, stroke_batch_loss(params["alpha_weight"]), flat(train), params, "stroke_model", flat(validation),
+                  log_dir, progress)
     return model, history
