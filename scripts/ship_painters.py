@@ -14,6 +14,11 @@ test images here and puts it on the card as its refined mode (what ``painting-dr
 paints). Every card also gets its stroke model's fidelity: held-out MSE of the stroke model on its world's
 held-out random strokes (up to 300 episodes), and that over a blank prediction's.
 
+``--paint-with NAME=WORLD`` scores the shipped NAME again as it is (its policy, training and card fields as
+shipped) painting with WORLD's stroke model instead: a round's (``color_r1``), whose dream is closer to MyPaint on
+the strokes painters choose. Its policy then sees that dream's canvases, so its open-loop test MSE is measured
+again, as are the refined mode (``--refine-test``) and the fidelity.
+
 ``--refine NAME=K`` adds the best mode of the painting-modes comparison to NAME's card: the row
 "agent + K refinement steps" of ``data/08_reporting/evaluation/NAME_modes.csv`` (measured by
 ``kedro run --pipeline evaluation --nodes NAME.compare_modes`` on the first test images; ``painting-dreams
@@ -21,7 +26,7 @@ evaluate --refine K --limit N`` paints the same way). ``--modes-only`` updates o
 cards already shipped (no copy, no re-measuring).
 
     python scripts/ship_painters.py [--names mnist_8,celeba_30] [--source celeba_30=celeba_50] \\
-        [--refine kmnist_15=100] [--modes-only] [--machine "2-core CPU, one core per run"]
+        [--refine kmnist_15=100] [--modes-only] [--paint-with celeba_50=color_r1] [--machine "2-core CPU, one core per run"]
 """
 
 from __future__ import annotations
@@ -52,6 +57,9 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=None, help="score only the first N test images")
     parser.add_argument("--refine-test", action="append", default=[],
                         help="NAME=K:N: measure NAME + K refinement steps on the first N test images for its card")
+    parser.add_argument("--paint-with", action="append", default=[], metavar="NAME=WORLD",
+                        help="score the shipped NAME again (its policy and training as shipped) painting with WORLD's "
+                             "stroke model (a world or a round)")
     args = parser.parse_args()
 
     import keras
@@ -67,6 +75,7 @@ def main() -> None:
     sources = dict(s.split("=", 1) for s in args.source)
     refine_steps = {name: int(k) for name, k in (s.split("=", 1) for s in args.refine)}
     refine_tests = {name: tuple(int(v) for v in kn.split(":")) for name, kn in (s.split("=", 1) for s in args.refine_test)}
+    paint_with = dict(s.split("=", 1) for s in args.paint_with)
     config = InventoryConfigLoader(str(ROOT / "conf"), base_env="base", default_run_env="local")["parameters"]
     (SHIPPED / "cards").mkdir(parents=True, exist_ok=True)
     if args.modes_only:
@@ -78,15 +87,21 @@ def main() -> None:
             print(f"{name}: + {k} refinement steps, real {card['test_mse_modes']['refined']['mse_real_mean']:.4f}")
         return
     for name in args.names.split(","):
-        source = sources.get(name, name)
+        shipped_card = json.loads((SHIPPED / "cards" / f"{name}.json").read_text()) if name in paint_with else None
+        source = shipped_card["policy"].removesuffix(".keras") if shipped_card else sources.get(name, name)
         run, painter_run = AgentRun.named(config, name), AgentRun.named(config, source)  # the name's, the policy's
+        if shipped_card:  # the shipped policy, painting in another stroke model's dream
+            painter_run = painter_run.with_overrides({"world": paint_with[name]})
         dataset, variant, strokes, params = run.dataset, run.variant, run.strokes, painter_run.params
         world = painter_run.world  # the policy's: a world, or a round whose stroke model it trained with
-        earlier = earlier_training(name, source, params.get("init_policy"))
-        run_dir = ROOT / painter_run.run_dir
-        history = pd.read_csv(ROOT / f"data/07_model_output/agent/{source}_history.csv")
-        shutil.copy2(run_dir / "policy.keras", SHIPPED / f"{source}.keras")
+        if not shipped_card:
+            earlier = earlier_training(name, source, params.get("init_policy"))
+            history = pd.read_csv(ROOT / f"data/07_model_output/agent/{source}_history.csv")
+            shutil.copy2(ROOT / painter_run.run_dir / "policy.keras", SHIPPED / f"{source}.keras")
         trained = ROOT / f"data/06_models/{world}_stroke_model.keras"
+        if not trained.is_file():
+            raise SystemExit(f"{name}: {trained} is missing: train {world}'s stroke model first (kedro run --pipeline "
+                             f"stroke_model --namespaces {world}, or --pipeline rounds for a round)")
         stroke_model = f"{world}_stroke_model_{sha256_of(trained)[:12]}.keras"  # by content: never replaces another's
         shutil.copy2(trained, SHIPPED / stroke_model)
 
@@ -102,9 +117,26 @@ def main() -> None:
             k, n = refine_tests[name]
             modes = {"refined": refined_here(policy, painter, test[:n], strokes, k, painter_run.fixed_fields,
                                              float(scores["mse_target_real"][:n].mean()))}
+        if shipped_card:  # as shipped: what its policy was trained with, for how long, on which machine
+            training = {key: shipped_card[key] for key in TRAINING_KEYS if key in shipped_card}
+            trained_in = shipped_card.get("policy_trained_in") or shipped_card.get("stroke_model_round", shipped_card["world"])
+            training |= {"policy_trained_in": trained_in} if trained_in != world else {}  # the dream it learnt in
+        else:
+            training = {
+                "recipe": params.get("recipe") or "defaults (see conf/base/parameters_agent.yml)",
+                "policy_parameters": params["policy"],
+                "training_parameters": {**params["training"], "steps": int(history["step"].max())},  # steps trained
+                "steps": int(history["step"].max()),
+                "training_minutes": round(float(history["seconds"].sum()) / 60, 1),
+                # a policy fine-tuned from a shipped painter: that painter's training before, and the sum
+                **({"fine_tuned_from": earlier,
+                    "training_minutes_total": round(earlier["training_minutes"] + float(history["seconds"].sum()) / 60, 1)}
+                   if earlier else {}),
+                "machine": args.machine,
+            }
         card = {
             "name": name, "strokes": strokes, "variant": variant, "world": world_of(world, config), "brush": run.brush,
-            **({"stroke_model_round": world} if world != world_of(world, config) else {}),  # trained in a round's dream
+            **({"stroke_model_round": world} if world != world_of(world, config) else {}),  # paints in a round's dream
             "brush_sha256": brush_digest(run.brush),
             "policy": f"{source}.keras", "stroke_model": stroke_model,
             "compositor": params["compositor"], "discrete_actions": params["discrete_actions"],
@@ -114,16 +146,7 @@ def main() -> None:
             "targets": run.preparation,  # how evaluate and paint prepare images
             "split": f"trained on the development copy's train split ({dataset}), scored on its test split "
                      f"({len(test)} images)",
-            "recipe": params.get("recipe") or "defaults (see conf/base/parameters_agent.yml)",
-            "policy_parameters": params["policy"],
-            "training_parameters": {**params["training"], "steps": int(history["step"].max())},  # steps trained
-            "steps": int(history["step"].max()),
-            "training_minutes": round(float(history["seconds"].sum()) / 60, 1),
-            # a policy fine-tuned from a shipped painter: that painter's training before, and the sum
-            **({"fine_tuned_from": earlier,
-                "training_minutes_total": round(earlier["training_minutes"] + float(history["seconds"].sum()) / 60, 1)}
-               if earlier else {}),
-            "machine": args.machine,
+            **training,
             "test_mse": {"real": round(float(scores["mse_target_real"].mean()), 5),
                          "real_std": round(float(scores["mse_target_real"].std(ddof=0)), 5),
                          "dream": round(float(scores["mse_target_dream"].mean()), 5),
@@ -142,6 +165,10 @@ def main() -> None:
               f"{card['test_mse']['dream']:.4f}" + "".join(f", {m['mode']}: real {m['mse_real_mean']:.4f}" for m in modes.values())
               + f" on {len(test)} test images ({time.perf_counter() - started:.0f} s)")
     remove_unused_models()
+
+
+TRAINING_KEYS = ("recipe", "policy_parameters", "training_parameters", "steps", "training_minutes", "fine_tuned_from",
+                 "training_minutes_total", "machine")  # a card's account of its policy's training
 
 
 def remove_unused_models() -> None:
@@ -189,8 +216,14 @@ def refined_here(policy, painter, targets, strokes: int, k: int, fixed_fields: d
             "mse_dream_real_mean": round(summary["mse_dream_real_mean"], 5), "refined_wins": summary["refined_wins"],
             "seconds_per_image": round((time.perf_counter() - started) / summary["images"], 2),
             "open_loop_on_these_images": round(open_loop, 5),
-            "measured_by": f"scripts/ship_painters.py --refine-test (first {summary['images']} test images, one core "
-                           "of this 2-core CPU)"}
+            "measured_by": f"scripts/ship_painters.py --refine-test (first {summary['images']} test images, "
+                           f"{cores_used()})"}
+
+
+def cores_used() -> str:
+    """The cores this process may run on, in words (as cards say where a time was measured)."""
+    mine, total = len(os.sched_getaffinity(0)), os.cpu_count() or 1
+    return f"{'one core' if mine == 1 else f'{mine} cores'} of this {total}-core CPU"
 
 
 def stroke_model_fidelity(world: str, model_path: Path, max_episodes: int = 300) -> dict:

@@ -76,7 +76,7 @@ def _random_examples(stroke_episodes: Episodes, episode_split: dict, variant: st
 
 def train_round(start_model, stroke_episodes: Episodes, episode_split: dict, painted: dict, entry: dict[str, Any],
                 defaults: dict[str, Any], world_model: dict[str, Any]) -> tuple[Any, dict]:
-    """The start stroke model trained on on its world's random strokes and the painted ones; it and its history."""
+    """The start stroke model trained further on its world's random strokes and the painted ones; it and its history."""
     settings = round_settings(entry, defaults)
     random = _random_examples(stroke_episodes, episode_split, entry["layout"], False, settings["max_random_episodes"])
     history = rounds.train_round_stroke_model(
