@@ -61,7 +61,9 @@ def timings(model, starts: np.ndarray, actions: np.ndarray, repeats: int) -> tup
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--world", default="color", help="world whose stroke episodes to read")
-    parser.add_argument("--architectures", default="curve_mlp,reach_mlp", help="comma-separated ARCHITECTURES names")
+    parser.add_argument("--architectures", default="curve_mlp,reach_mlp",
+                        help="comma-separated ARCHITECTURES names, each with optional settings: "
+                             "reach_mlp+pixel_units=32+curve_points=25")
     parser.add_argument("--train-episodes", type=int, default=1500, help="the first N training episodes")
     parser.add_argument("--held-out", type=int, default=300, help="the first N held-out episodes")
     parser.add_argument("--epochs", type=int, default=2, help="passes over the training strokes")
@@ -98,8 +100,16 @@ def main() -> None:
           f"scored on {split.held_out_episodes} held-out episodes, timed at batch {args.batch}, {threads} thread(s)")
     results = {}
     for name in args.architectures.split(","):
-        params = {**training, "architecture": name, "epochs": args.epochs, "variant": manifest["variant"],
-                  "brush": manifest["brush"], "brush_sha256": manifest.get("brush_sha256")}
+        architecture, *settings = name.split("+")
+        changed = {}
+        for setting in settings:
+            key, _, value = setting.partition("=")
+            if key not in training or not value:
+                raise SystemExit(f"--architectures {name!r}: {setting!r} is not KEY=VALUE of stroke_model.training "
+                                 f"({', '.join(training)})")
+            changed[key] = json.loads(value)
+        params = {**training, **changed, "architecture": architecture, "epochs": args.epochs,
+                  "variant": manifest["variant"], "brush": manifest["brush"], "brush_sha256": manifest.get("brush_sha256")}
         model, history = train_stroke_model(train["strokes"], train["actions"], train["start"], train["painted"], params,
                                             progress=False)
         scores = evaluate_painter(StrokeModelPainter(model), held_out["strokes"], held_out["actions"], held_out["start"],

@@ -170,7 +170,8 @@ def run_children(args, specs: dict[str, str]) -> dict[str, list[dict]]:
     return results
 
 
-def plot(results: dict[str, list[dict]], title: str, path: Path) -> None:
+def plot(results: dict[str, list[dict]], title: str, path: Path, specs: dict[str, str] | None = None) -> None:
+    """The test (and train) curves of every recipe in ``results``, labelled with its spec (``specs``) if given."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -179,9 +180,10 @@ def plot(results: dict[str, list[dict]], title: str, path: Path) -> None:
     figure, axis = plt.subplots(figsize=(7, 4), dpi=100)
     for (recipe, rows), colour in zip(results.items(), ("tab:blue", "tab:green", "tab:orange", "tab:red", "tab:purple")):
         minutes = [r["cpu_minutes"] for r in rows]
-        axis.plot(minutes, [r["test_mse"] for r in rows], marker="o", color=colour, label=f"{recipe} recipe, test")
+        name = f"{recipe} ({specs[recipe]})" if specs and specs.get(recipe, recipe) != recipe else recipe
+        axis.plot(minutes, [r["test_mse"] for r in rows], marker="o", color=colour, label=f"{name}, test")
         axis.plot(minutes, [r["train_mse"] for r in rows], linestyle="--", color=colour, alpha=0.6,
-                  label=f"{recipe} recipe, train")
+                  label=f"{name}, train")
     axis.set(xlabel="CPU minutes of training", ylabel="dream MSE", title=title, yscale="log")
     axis.grid(alpha=0.3, which="both")
     axis.legend()
@@ -196,6 +198,9 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=20.0, help="CPU minutes of training per recipe")
     parser.add_argument("--every", type=float, default=2.0, help="CPU minutes between measurements")
     parser.add_argument("--old", default="seed", help="recipe in agent.defaults.recipes to compare against")
+    parser.add_argument("--new", default="new", metavar="BASE[:JSON]",
+                        help="the recipe compared against --old (default: agent.defaults), with overrides, e.g. "
+                             'new:\'{"world": "color_reach"}\' (the defaults in another stroke model\'s dream)')
     parser.add_argument("--try", dest="tries", action="append", default=[], metavar="NAME=BASE:JSON",
                         help='also train a variant of a recipe, e.g. lr3=new:\'{"training": {"policy_learning_rate": 1e-3}}\'')
     parser.add_argument("--env", default="base", help="Kedro configuration environment (base, quick)")
@@ -219,18 +224,19 @@ def main() -> None:
 
     mode = "one after the other, every core each" if args.sequential else "side by side, one core each"
     measured = "held-out train (validation)" if args.validate else "test"
-    print(f"time to quality, {args.run}: recipes new (agent.defaults) and old ({args.old}), {args.minutes:g} CPU "
+    print(f"time to quality, {args.run}: recipes new ({'agent.defaults' if args.new == 'new' else args.new}) and old ({args.old}), {args.minutes:g} CPU "
           f"minutes each, {mode}; dream MSE on {args.test_images} {measured} images every {args.every:g} CPU minutes")
-    specs = {"old": args.old, "new": "new"}
-    for item in args.tries:
-        name, _, spec = item.partition("=")
+    specs = {"old": args.old, "new": args.new}
+    named = [("new", args.new, "--new")] + [(item.partition("=")[0], item.partition("=")[2], "--try") for item in args.tries]
+    for name, spec, option in named:
         if not name or not spec or spec.partition(":")[0] == "":
-            parser.error(f"--try {item!r}: write NAME=RECIPE:JSON, e.g. lr3=new:'{{\"training\": {{...}}}}'")
+            parser.error(f"{option} {spec!r}: write {'NAME=' if option == '--try' else ''}RECIPE:JSON, e.g. "
+                         f"new:'{{\"training\": {{...}}}}'")
         if ":" in spec:
             try:
                 json.loads(spec.split(":", 1)[1])
             except json.JSONDecodeError as error:
-                parser.error(f"--try {item!r}: the overrides are not JSON ({error})")
+                parser.error(f"{option} {spec!r}: the overrides are not JSON ({error})")
         specs[name] = spec
     results = run_children(args, specs)
     old_rows, new_rows = results["old"], results["new"]
@@ -249,7 +255,7 @@ def main() -> None:
           f"({new['step']} steps) / old {old['test_mse']:.4f} ({old['step']} steps) = "
           f"{new['test_mse'] / old['test_mse']:.2f} (aim <= 0.6)")
     path = args.plot or PROJECT / "data" / "08_reporting" / "benchmarks" / f"time_to_quality_{args.run}.png"
-    plot(results, f"{args.run}: test dream MSE against CPU minutes", path)
+    plot(results, f"{args.run}: test dream MSE against CPU minutes", path, specs)
     print(f"curves: {path}")
 
 

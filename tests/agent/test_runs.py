@@ -53,6 +53,7 @@ def test_every_run_in_conf_states_its_dataset_and_world(conf_params):
         "celeba_50_charcoal": ("celeba", "charcoal", "color", 50),
         "celeba_50_impressionism": ("celeba", "impressionism", "color", 50),
         "kmnist_15_r1": ("kmnist", "color_r1", "color", 15), "celeba_15_r1": ("celeba", "color_r1", "color", 15),
+        "celeba_15_r1b": ("celeba", "color_r1", "color", 15),
         "celeba_50_r1": ("celeba", "color_r1", "color", 50), "mnist_8_r1": ("mnist", "mnist_r1", "mnist", 8)}
     assert list(runs) == list(conf_params["runs"])  # conf's order
     worlds = {**conf_params["worlds"], **conf_params["rounds"]}  # a run in a round paints with its world's brush

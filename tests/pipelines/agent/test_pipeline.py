@@ -23,7 +23,7 @@ from tests.conftest import BRUSH, use_project_inventory
 OUTPUTS = {"agent_policy", "agent_history", "agent_mse_plot", "cma_history", "agent_scores"}
 CATALOG_KEYS = {"{world}.stroke_model", *(f"{{run}}.{name}" for name in OUTPUTS)}  # the painter: world_model's
 BUNDLED = {"mnist_8", "kmnist_15", "celeba_15", "celeba_30", "celeba_50", "celeba_50_pen", "celeba_50_charcoal",
-           "celeba_50_impressionism", "kmnist_15_r1", "celeba_15_r1", "celeba_50_r1", "mnist_8_r1"}  # conf/base's runs
+           "celeba_50_impressionism", "kmnist_15_r1", "celeba_15_r1", "celeba_15_r1b", "celeba_50_r1", "mnist_8_r1"}  # conf/base's runs
 # A run's block as the inventory completes it (painting_dreams.inventory.check_run).
 CELEBA = {"name": "celeba_3", "dataset": "celeba", "world": "color", "layout": "color", "brush": BRUSH,
           "preparation": {"kind": "faces", "image_size": 64, "crop_size": 178, "crop_centre": [89, 121]},
