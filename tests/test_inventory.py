@@ -44,7 +44,7 @@ def test_runs_are_completed_from_their_world_and_dataset():
     ("datasets", "mnist", {"test_fraction": 0.1}, "test_fraction is for image_folder datasets"),
     ("datasets", "mnist", {"reader": "image_folder", "preparation": {"kind": "pictures", "image_size": 64}},
      "test_fraction is None; an image_folder dataset holds out this share"),
-    ("runs", "mnist_8", {"world": "chalk"}, "world is 'chalk', which is not in worlds or rounds (mnist, color, pen, charcoal, impressionism, color_r1, mnist_r1)"),
+    ("runs", "mnist_8", {"world": "chalk"}, "world is 'chalk', which is not in worlds or rounds (mnist, color, pen, charcoal, impressionism, color_r1, color_r2, mnist_r1)"),
     ("runs", "mnist_8", {"dataset": "photos"}, "dataset is 'photos', which is not in datasets"),
     ("runs", "mnist_8", {"brush": "classic/pen"}, "sets ['brush']: these follow from its world and dataset"),
 ])
