@@ -227,16 +227,17 @@ def main() -> None:
     print(f"time to quality, {args.run}: recipes new ({'agent.defaults' if args.new == 'new' else args.new}) and old ({args.old}), {args.minutes:g} CPU "
           f"minutes each, {mode}; dream MSE on {args.test_images} {measured} images every {args.every:g} CPU minutes")
     specs = {"old": args.old, "new": args.new}
-    named = [("new", args.new, "--new")] + [(item.partition("=")[0], item.partition("=")[2], "--try") for item in args.tries]
-    for name, spec, option in named:
+    given = [("--new", args.new, "new", args.new)]  # (option, as given, recipe name, spec)
+    given += [("--try", item, *item.partition("=")[::2]) for item in args.tries]
+    for option, text, name, spec in given:
         if not name or not spec or spec.partition(":")[0] == "":
-            parser.error(f"{option} {spec!r}: write {'NAME=' if option == '--try' else ''}RECIPE:JSON, e.g. "
+            parser.error(f"{option} {text!r}: write {'NAME=' if option == '--try' else ''}RECIPE:JSON, e.g. "
                          f"new:'{{\"training\": {{...}}}}'")
         if ":" in spec:
             try:
                 json.loads(spec.split(":", 1)[1])
             except json.JSONDecodeError as error:
-                parser.error(f"{option} {spec!r}: the overrides are not JSON ({error})")
+                parser.error(f"{option} {text!r}: the overrides are not JSON ({error})")
         specs[name] = spec
     results = run_children(args, specs)
     old_rows, new_rows = results["old"], results["new"]

@@ -76,6 +76,9 @@ def main() -> None:
     refine_steps = {name: int(k) for name, k in (s.split("=", 1) for s in args.refine)}
     refine_tests = {name: tuple(int(v) for v in kn.split(":")) for name, kn in (s.split("=", 1) for s in args.refine_test)}
     paint_with = dict(s.split("=", 1) for s in args.paint_with)
+    if set(paint_with) & set(sources):  # --paint-with keeps the shipped policy: another run's cannot come with it
+        parser.error(f"--paint-with and --source both name {', '.join(sorted(set(paint_with) & set(sources)))}: "
+                     "--paint-with scores the shipped policy, --source ships another run's; give one")
     config = InventoryConfigLoader(str(ROOT / "conf"), base_env="base", default_run_env="local")["parameters"]
     (SHIPPED / "cards").mkdir(parents=True, exist_ok=True)
     if args.modes_only:
